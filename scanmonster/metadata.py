@@ -1,0 +1,318 @@
+"""A check's metadata: the `check.toml` beside its rule, parsed and validated on load.
+
+Everything other parts need about a check (stacks, the local scanner, docs, tests) comes
+from here, so a mistake in one file must fail loudly, naming the file and the field.
+TOML keeps the files free of a YAML dependency: `tomllib` ships with Python 3.11+ and with
+every Lambda runtime we target.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL")
+# The values AWS Config accepts for MaximumExecutionFrequency.
+FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+SCOPES = ("regional", "global")
+PARAMETER_TYPES = ("int", "bool", "string", "int_list", "string_list")
+# Framework keys and the shape of their control ids.
+FRAMEWORKS = {
+    "fsbp": re.compile(r"^[A-Za-z0-9]+\.\d+$"),  # AWS Foundational Security Best Practices
+    "cis_v1_4_0": re.compile(r"^\d+(\.\d+)+$"),  # CIS AWS Foundations Benchmark v1.4.0
+    "cis_v3_0_0": re.compile(r"^\d+(\.\d+)+$"),  # CIS AWS Foundations Benchmark v3.0.0
+}
+# A check only reads: its declared actions must be read verbs.
+READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Lookup", "Search")
+
+ACCOUNT_RESOURCE_TYPE = "AWS::::Account"
+CHECK_ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
+RESOURCE_TYPE = re.compile(r"^AWS::[A-Za-z0-9]*::[A-Za-z0-9]+$")
+PERMISSION = re.compile(r"^([a-z0-9-]+):([A-Z][A-Za-z0-9]+)$")
+PARAMETER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
+DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,128}$")
+TITLE_MAX = 150
+
+_TOP_LEVEL_KEYS = {
+    "id",
+    "title",
+    "severity",
+    "resource_types",
+    "scope",
+    "trigger",
+    "parameters",
+    "frameworks",
+    "permissions",
+    "remediation_document",
+}
+
+
+class MetadataError(ValueError):
+    """A check's metadata is invalid; the message names the file and the field."""
+
+    def __init__(self, path: Path | str, field_name: str, problem: str) -> None:
+        super().__init__(f"{path}: field '{field_name}': {problem}")
+        self.path = str(path)
+        self.field = field_name
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A typed rule parameter with its default, as AWS Config passes it to the rule."""
+
+    name: str
+    type: str
+    default: Any
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    severity: str
+    resource_types: tuple[str, ...]
+    scope: str
+    change_triggered: bool
+    periodic_frequency: str | None
+    parameters: dict[str, Parameter]
+    frameworks: dict[str, tuple[str, ...]]
+    permissions: tuple[str, ...]
+    remediation_document: str | None
+    folder: Path = field(compare=False)
+
+    @property
+    def service(self) -> str:
+        return self.id.split("_", 1)[0]
+
+    @property
+    def rule_module(self) -> str:
+        """Import path of the check's rule code (the repository root is on sys.path)."""
+        return f"rules.{self.id}.rule"
+
+    @property
+    def config_rule_name(self) -> str:
+        return f"scanmonster-{self.id}"
+
+    @property
+    def is_account_level(self) -> bool:
+        return self.resource_types == (ACCOUNT_RESOURCE_TYPE,)
+
+    def default_parameters(self) -> dict[str, Any]:
+        return {name: p.default for name, p in self.parameters.items()}
+
+
+def load_check(folder: Path) -> Check:
+    """Parse and validate `<folder>/check.toml`; the folder name must be the check id."""
+    path = folder / "check.toml"
+    if not path.is_file():
+        raise MetadataError(path, "<file>", "missing: every check folder needs a check.toml")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise MetadataError(path, "<file>", f"not valid TOML: {error}") from error
+    return parse_check(raw, folder=folder, path=path)
+
+
+def parse_check(raw: dict[str, Any], *, folder: Path, path: Path | str) -> Check:
+    v = _Validator(path)
+    unknown = sorted(set(raw) - _TOP_LEVEL_KEYS)
+    if unknown:
+        v.fail(unknown[0], f"unknown field (known: {', '.join(sorted(_TOP_LEVEL_KEYS))})")
+
+    check_id = v.string(raw, "id")
+    if not CHECK_ID.match(check_id):
+        v.fail("id", "must read <service>_<resource>_<desired_state>: lowercase words and '_'")
+    if check_id != folder.name:
+        v.fail("id", f"'{check_id}' must equal the folder name '{folder.name}'")
+
+    title = v.string(raw, "title")
+    if len(title) > TITLE_MAX:
+        v.fail("title", f"{len(title)} characters; at most {TITLE_MAX}")
+    if re.search(r"\bensure", title, re.IGNORECASE):
+        v.fail("title", "state the desired state ('S3 buckets block ...'), not 'Ensure ...'")
+
+    severity = v.string(raw, "severity")
+    if severity not in SEVERITIES:
+        v.fail("severity", f"'{severity}' is not one of {', '.join(SEVERITIES)}")
+
+    resource_types = tuple(v.string_list(raw, "resource_types", non_empty=True))
+    for resource_type in resource_types:
+        if not RESOURCE_TYPE.match(resource_type):
+            v.fail("resource_types", f"'{resource_type}' is not an AWS Config resource type")
+
+    scope = raw.get("scope", "regional")
+    if scope not in SCOPES:
+        v.fail("scope", f"'{scope}' is not one of {', '.join(SCOPES)}")
+
+    change_triggered, frequency = _parse_trigger(v, raw.get("trigger"), resource_types)
+    parameters = _parse_parameters(v, raw.get("parameters", {}))
+    frameworks = _parse_frameworks(v, raw.get("frameworks"))
+    permissions = tuple(v.string_list(raw, "permissions", non_empty=False))
+    _check_permissions(v, permissions)
+    if check_id.split("_", 1)[0] not in _services(resource_types, permissions):
+        v.fail(
+            "id",
+            f"the prefix '{check_id.split('_', 1)[0]}' must name the service of a resource "
+            "type or of a permission",
+        )
+
+    document = raw.get("remediation_document")
+    if document is not None and (
+        not isinstance(document, str) or not DOCUMENT_NAME.match(document)
+    ):
+        v.fail("remediation_document", "must be an SSM document name (3-128 of A-Z a-z 0-9 _ . -)")
+
+    return Check(
+        id=check_id,
+        title=title,
+        severity=severity,
+        resource_types=resource_types,
+        scope=scope,
+        change_triggered=change_triggered,
+        periodic_frequency=frequency,
+        parameters=parameters,
+        frameworks=frameworks,
+        permissions=permissions,
+        remediation_document=document,
+        folder=folder,
+    )
+
+
+class _Validator:
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+
+    def fail(self, field_name: str, problem: str) -> None:
+        raise MetadataError(self.path, field_name, problem)
+
+    def string(self, raw: dict[str, Any], key: str) -> str:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "required, a non-empty string")
+        return value
+
+    def string_list(self, raw: dict[str, Any], key: str, *, non_empty: bool) -> list[str]:
+        value = raw.get(key, None if non_empty else [])
+        if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
+            self.fail(key, "required, a list of non-empty strings")
+        if non_empty and not value:
+            self.fail(key, "must not be empty")
+        if len(set(value)) != len(value):
+            self.fail(key, "lists a value twice")
+        return value
+
+
+def _parse_trigger(
+    v: _Validator, raw: Any, resource_types: tuple[str, ...]
+) -> tuple[bool, str | None]:
+    if not isinstance(raw, dict):
+        v.fail("trigger", "required, a table with 'change' and/or 'periodic'")
+    unknown = sorted(set(raw) - {"change", "periodic"})
+    if unknown:
+        v.fail(f"trigger.{unknown[0]}", "unknown field (known: change, periodic)")
+    change = raw.get("change", False)
+    if not isinstance(change, bool):
+        v.fail("trigger.change", "must be true or false")
+    frequency = raw.get("periodic")
+    if frequency is not None and frequency not in FREQUENCIES:
+        v.fail("trigger.periodic", f"'{frequency}' is not one of {', '.join(FREQUENCIES)}")
+    if not change and frequency is None:
+        v.fail("trigger", "a check runs on change, periodically, or both: set one")
+    if change and ACCOUNT_RESOURCE_TYPE in resource_types:
+        v.fail("trigger.change", f"{ACCOUNT_RESOURCE_TYPE} has no configuration changes")
+    return change, frequency
+
+
+def _parse_parameters(v: _Validator, raw: Any) -> dict[str, Parameter]:
+    if not isinstance(raw, dict):
+        v.fail("parameters", "must be a table of parameter tables")
+    parameters: dict[str, Parameter] = {}
+    for name, spec in raw.items():
+        where = f"parameters.{name}"
+        if not PARAMETER_NAME.match(name):
+            v.fail(where, "name must be CamelCase letters and digits (as AWS Config shows it)")
+        if not isinstance(spec, dict):
+            v.fail(where, "must be a table with type, default and description")
+        unknown = sorted(set(spec) - {"type", "default", "description", "minimum", "maximum"})
+        if unknown:
+            v.fail(f"{where}.{unknown[0]}", "unknown field")
+        kind = spec.get("type")
+        if kind not in PARAMETER_TYPES:
+            v.fail(f"{where}.type", f"'{kind}' is not one of {', '.join(PARAMETER_TYPES)}")
+        description = spec.get("description")
+        if not isinstance(description, str) or not description.strip():
+            v.fail(f"{where}.description", "required, a non-empty string")
+        bounds = {}
+        for bound in ("minimum", "maximum"):
+            value = spec.get(bound)
+            if value is not None and (kind not in ("int", "int_list") or type(value) is not int):
+                v.fail(f"{where}.{bound}", "only integer parameters have bounds, as integers")
+            bounds[bound] = value
+        parameter = Parameter(
+            name=name, type=kind, default=spec.get("default"), description=description, **bounds
+        )
+        problem = parameter_value_problem(parameter, parameter.default)
+        if problem:
+            v.fail(f"{where}.default", problem)
+        parameters[name] = parameter
+    return parameters
+
+
+def parameter_value_problem(parameter: Parameter, value: Any) -> str | None:
+    """Why `value` is not a valid value of `parameter`, or None when it is."""
+    kind = parameter.type
+    scalar = {"int": int, "bool": bool, "string": str}
+    if kind in scalar:
+        items, item_kind = [value], kind
+    else:
+        if not isinstance(value, list) or not value:
+            return f"expected a non-empty list of {kind.removesuffix('_list')}s, got {value!r}"
+        items, item_kind = value, kind.removesuffix("_list")
+    for item in items:
+        # bool is a subclass of int: refuse True where a number is expected.
+        if type(item) is not scalar[item_kind]:
+            return f"expected {item_kind}, got {item!r}"
+        if item_kind == "string" and not item.strip():
+            return "must not be empty"
+        if parameter.minimum is not None and item < parameter.minimum:
+            return f"{item} is below the minimum {parameter.minimum}"
+        if parameter.maximum is not None and item > parameter.maximum:
+            return f"{item} is above the maximum {parameter.maximum}"
+    return None
+
+
+def _parse_frameworks(v: _Validator, raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict) or not raw:
+        v.fail("frameworks", f"required: map the check to {', '.join(FRAMEWORKS)} control ids")
+    frameworks: dict[str, tuple[str, ...]] = {}
+    for key, ids in raw.items():
+        if key not in FRAMEWORKS:
+            v.fail(f"frameworks.{key}", f"unknown framework (known: {', '.join(FRAMEWORKS)})")
+        ids = v.string_list(raw, key, non_empty=True)
+        for control in ids:
+            if not FRAMEWORKS[key].match(control):
+                v.fail(f"frameworks.{key}", f"'{control}' is not a control id of {key}")
+        frameworks[key] = tuple(ids)
+    return frameworks
+
+
+def _check_permissions(v: _Validator, permissions: tuple[str, ...]) -> None:
+    for permission in permissions:
+        match = PERMISSION.match(permission)
+        if not match:
+            v.fail("permissions", f"'{permission}' is not an IAM action like 's3:GetBucketPolicy'")
+        if not match.group(2).startswith(READ_VERBS):
+            v.fail("permissions", f"'{permission}' is not a read action ({', '.join(READ_VERBS)})")
+
+
+def _services(resource_types: tuple[str, ...], permissions: tuple[str, ...]) -> set[str]:
+    services = {t.split("::")[1].lower() for t in resource_types}
+    services.update(p.split(":", 1)[0] for p in permissions)
+    return services

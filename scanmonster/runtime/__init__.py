@@ -1,0 +1,1 @@
+"""The rule runtime: what runs inside every rule Lambda, and locally in the scanner."""

@@ -1,0 +1,44 @@
+"""The rdklib client factory, with what every ScanMonster client needs.
+
+- botocore adaptive retries, so throttling (common when Config evaluates many resources
+  at once) slows down and retries instead of failing the evaluation;
+- the Lambda's own role (or the local credentials), never an assumed AWS Config role:
+  the rule role is least-privilege, and the same code runs in a member account and in
+  the local scanner;
+- one client per service and region, built once.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from rdklib import ClientFactory as RdkClientFactory
+
+BOTO_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 8},
+    user_agent_extra="scanmonster",
+    connect_timeout=5,
+    read_timeout=30,
+)
+
+
+class ClientFactory(RdkClientFactory):
+    def __init__(self, session: boto3.Session | None = None, region: str | None = None) -> None:
+        region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        super().__init__(role_arn=None, region=region, assume_role_mode=False)
+        self.session = session or boto3.Session()
+        self.region = region or self.session.region_name
+        self._clients: dict[tuple[str, str | None], Any] = {}
+
+    def build_client(
+        self, service: str, region: str | None = None, assume_role_mode: bool = False
+    ) -> Any:
+        key = (service, region or self.region)
+        if key not in self._clients:
+            self._clients[key] = self.session.client(
+                service, region_name=key[1], config=BOTO_CONFIG
+            )
+        return self._clients[key]

@@ -1,0 +1,121 @@
+"""Helpers shared by the tests: fixtures on disk and running a check the way AWS does."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from scanmonster import ROOT
+from scanmonster.metadata import Check
+from scanmonster.registry import load_registry
+from scanmonster.runtime.clients import ClientFactory
+from scanmonster.runtime.config_item import normalize_configuration_item
+from scanmonster.runtime.events import build_change_event, build_scheduled_event
+from scanmonster.runtime.runner import CheckRunner
+
+FIXTURES = ROOT / "tests" / "fixtures"
+ITEMS = FIXTURES / "config_items"
+RECORDED = FIXTURES / "recorded"
+ACCOUNT_ID = "123456789012"
+NOTIFICATION_TIME = "2026-11-28T09:00:00.000Z"
+_ITEM_FIELDS = (
+    "resourceType",
+    "resourceId",
+    "configurationItemStatus",
+    "configurationItemCaptureTime",
+)
+
+
+@cache
+def registry():
+    return load_registry()
+
+
+def check(check_id: str) -> Check:
+    return registry()[check_id]
+
+
+def type_folder(resource_type: str) -> str:
+    """AWS::S3::Bucket -> AWS-S3-Bucket (how fixtures are filed per resource type)."""
+    return resource_type.replace("::", "-")
+
+
+def load_item(resource_type: str, name: str) -> dict[str, Any]:
+    """A configuration item from tests/fixtures/config_items/<type>/<name>.json (a copy)."""
+    path = ITEMS / type_folder(resource_type) / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def recorded_items(resource_type: str) -> dict[str, dict[str, Any]]:
+    """The real recorded items of one resource type, by file name."""
+    prefix = type_folder(resource_type) + "__"
+    return {
+        path.name: json.loads(path.read_text(encoding="utf-8"))["configurationItem"]
+        for path in sorted(RECORDED.glob(f"{prefix}*.json"))
+    }
+
+
+def runner(check_id: str, client_factory: ClientFactory | None = None) -> CheckRunner:
+    return CheckRunner(check(check_id), client_factory=client_factory or ClientFactory())
+
+
+def run_change(
+    check_id: str,
+    item: dict[str, Any],
+    *,
+    parameters: dict | None = None,
+    client_factory: ClientFactory | None = None,
+    left_scope: bool = False,
+) -> list[dict[str, Any]]:
+    """Evaluations for a change notification carrying `item`, as the Lambda computes them."""
+    event = build_change_event(copy.deepcopy(item), parameters=parameters, left_scope=left_scope)
+    return runner(check_id, client_factory).evaluate(event).evaluations
+
+
+def run_periodic(
+    check_id: str, client_factory: ClientFactory, *, parameters: dict | None = None
+) -> list[dict[str, Any]]:
+    event = build_scheduled_event(
+        account_id=ACCOUNT_ID, notification_time=NOTIFICATION_TIME, parameters=parameters
+    )
+    return runner(check_id, client_factory).evaluate(event).evaluations
+
+
+def verdict(
+    check_id: str,
+    item: dict[str, Any],
+    *,
+    parameters: dict | None = None,
+    client_factory: ClientFactory | None = None,
+) -> str:
+    """The one verdict a change-triggered check gives on `item`.
+
+    Complete items go through the whole runtime (a change notification). Partial rows
+    from SelectResourceConfig (no resourceId or status) cannot be an event; the local
+    scanner hands them to the rule directly, and so does this.
+    """
+    if all(isinstance(item.get(k), str) for k in _ITEM_FIELDS):
+        evaluations = run_change(
+            check_id, item, parameters=parameters, client_factory=client_factory
+        )
+        assert len(evaluations) == 1, evaluations
+        return evaluations[0]["ComplianceType"]
+    run = runner(check_id, client_factory)
+    params = {**run.check.default_parameters(), **(parameters or {})}
+    results = run.rule.evaluate_change(
+        {}, run.client_factory, normalize_configuration_item(copy.deepcopy(item)), params
+    )
+    assert len(results) == 1, results
+    return results[0].complianceType
+
+
+def annotation(evaluations: list[dict[str, Any]]) -> str:
+    assert len(evaluations) == 1, evaluations
+    return evaluations[0].get("Annotation", "")
+
+
+def rule_test_files() -> dict[str, Path]:
+    return {p.stem.removeprefix("test_"): p for p in (ROOT / "tests" / "rules").glob("test_*.py")}
