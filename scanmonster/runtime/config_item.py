@@ -64,14 +64,16 @@ def normalize_configuration_item(item: dict[str, Any]) -> dict[str, Any]:
     normalized["supplementaryConfiguration"] = {
         key: decode_json_value(value) for key, value in supplementary.items()
     }
-    normalized["relationships"] = [
-        _normalize_relationship(r)
-        for r in normalized.get("relationships") or []
-        if isinstance(r, dict)
-    ]
+    relationships = normalized.get("relationships")
+    normalized["relationships"] = (
+        [_normalize_relationship(r) for r in relationships if isinstance(r, dict)]
+        if isinstance(relationships, list)
+        else []
+    )
     for key in ("configurationItemCaptureTime", "resourceCreationTime"):
         normalized[key] = _timestamp_text(normalized.get(key))
-    normalized["tags"] = normalized.get("tags") or {}
+    tags = normalized.get("tags")
+    normalized["tags"] = tags if isinstance(tags, dict) else {}
     return normalized
 
 

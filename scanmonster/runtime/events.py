@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scanmonster.runtime.errors import InvalidEventError
@@ -17,6 +18,7 @@ CHANGE = "ConfigurationItemChangeNotification"
 OVERSIZED = "OversizedConfigurationItemChangeNotification"
 SCHEDULED = "ScheduledNotification"
 
+_TIMESTAMP_FIELDS = ("configurationItemCaptureTime", "notificationCreationTime")
 # Fields every item we evaluate must carry, in either dialect.
 _ITEM_FIELDS = (
     "resourceType",
@@ -115,6 +117,17 @@ def _require_text(obj: dict[str, Any], key: str, where: str) -> None:
     value = obj.get(key)
     if not isinstance(value, str) or not value:
         raise InvalidEventError(f"'{where}' is missing or not text")
+    if key in _TIMESTAMP_FIELDS and not is_timestamp(value):
+        raise InvalidEventError(f"'{where}' is not an ISO 8601 time: {value[:40]!r}")
+
+
+def is_timestamp(value: str) -> bool:
+    """AWS Config times look like 2026-11-28T09:00:00.000Z; they become OrderingTimestamp."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _kind(value: Any) -> str:

@@ -107,7 +107,7 @@ class CheckRunner:
             results = self.rule.evaluate_change(
                 event.raw, self.client_factory, normalized, parameters
             )
-            if not results:
+            if results == []:
                 raise RuleOutputError(
                     f"{self.check.id}: evaluate_change gave no verdict "
                     f"for {item['resourceType']} {item['resourceId']}"
