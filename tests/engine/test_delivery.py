@@ -72,7 +72,7 @@ def test_evaluations_refused_every_time_raise_naming_them(config_api) -> None:
     sent = evaluations(3)
     for _ in range(3):
         config_api.answer(200, {"FailedEvaluations": [sent[2]]})
-    with pytest.raises(EvaluationDeliveryError, match="did not accept 1 evaluation.*vol-00002"):
+    with pytest.raises(EvaluationDeliveryError, match=r"did not accept 1 evaluation.*vol-00002"):
         put_evaluations(config_api.client, sent, "token", sleep=no_sleep)
     assert len(config_api.put_calls()) == 3
 
