@@ -41,5 +41,7 @@ class RecordingClientFactory(ClientFactory):
                 action = IAM_ACTION_OVERRIDES.get((client_name, model.name))
                 self.actions.append(action or f"{prefix}:{model.name}")
 
-            client.meta.events.register("before-call", record)
+            # before-parameter-build is always emitted (before-call is cut short by
+            # Stubber, which answers there), so stubbed calls are recorded too.
+            client.meta.events.register("before-parameter-build", record)
         return client
