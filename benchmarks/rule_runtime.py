@@ -35,8 +35,9 @@ TIMER = "import time; t = time.perf_counter(); {statement}; print(time.perf_coun
 
 def import_seconds(statement: str) -> float:
     code = TIMER.format(statement=statement)
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
+    ).stdout
     return float(out)
 
 
@@ -60,7 +61,9 @@ def recorded_items_by_type() -> dict[str, list[dict]]:
     for path in sorted((ROOT / "tests" / "fixtures" / "recorded").glob("*.json")):
         item = json.loads(path.read_text(encoding="utf-8"))["configurationItem"]
         if isinstance(item.get("resourceId"), str) and item.get("configurationItemStatus") in (
-                "OK", "ResourceDiscovered"):
+            "OK",
+            "ResourceDiscovered",
+        ):
             items.setdefault(item["resourceType"], []).append(item)
     return items
 
@@ -79,17 +82,17 @@ def evaluations_per_second(seconds: float = 0.5) -> list[tuple[str, float, float
         normalized = [normalize_configuration_item(copy.deepcopy(i)) for i in samples]
         runner = CheckRunner(check, rule=rule)
         events = [build_change_event(i) for i in samples]
-        figures.append((check.id,
-                        _rate(lambda n: rule.evaluate_change({}, None, normalized[n], params),
-                              len(normalized), seconds),
-                        _rate(lambda n: runner.evaluate(events[n]), len(events), seconds)))
+        pure = _rate(rule.evaluate_change, [({}, None, n, params) for n in normalized], seconds)
+        whole = _rate(runner.evaluate, [(event,) for event in events], seconds)
+        figures.append((check.id, pure, whole))
     return figures
 
 
-def _rate(call, count: int, seconds: float) -> float:
+def _rate(call, calls: list[tuple], seconds: float) -> float:
+    """Calls per second of `call`, cycling through the argument tuples for `seconds`."""
     done, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        call(done % count)
+        call(*calls[done % len(calls)])
         done += 1
     return done / (time.perf_counter() - start)
 
@@ -99,12 +102,16 @@ def main() -> int:
     print(f"import boto3 (median of {IMPORT_RUNS}):         {boto3_s * 1000:7.1f} ms")
     print(f"import rule handler (median of {IMPORT_RUNS}):  {handler_s * 1000:7.1f} ms")
     verdict = "meets" if ratio <= IMPORT_TARGET else "MISSES"
-    print(f"ratio handler / boto3:                 {ratio:7.2f}   ({verdict} target <= "
-          f"{IMPORT_TARGET})")
+    print(
+        f"ratio handler / boto3:                 {ratio:7.2f}   ({verdict} target <= "
+        f"{IMPORT_TARGET})"
+    )
     size = bundle_size()
     verdict = "meets" if size <= BUNDLE_TARGET else "MISSES"
-    print(f"rule Lambda bundle (zip, no boto3):    {size / 1024:7.1f} KiB ({verdict} target <= "
-          f"{BUNDLE_TARGET // 1024} KiB)")
+    print(
+        f"rule Lambda bundle (zip, no boto3):    {size / 1024:7.1f} KiB ({verdict} target <= "
+        f"{BUNDLE_TARGET // 1024} KiB)"
+    )
     print("evaluations per second on recorded items (rule logic / whole runner):")
     for check_id, pure, whole in evaluations_per_second():
         print(f"  {check_id:45s} {pure:10,.0f} / {whole:8,.0f}")

@@ -14,7 +14,12 @@ from scanmonster.registry import Registry, load_registry
 
 README = ROOT / "README.md"
 START, END = "<!-- checks:start -->", "<!-- checks:end -->"
-_FRAMEWORK_LABELS = {"fsbp": "FSBP", "cis_v1_4_0": "CIS 1.4", "cis_v3_0_0": "CIS 3.0"}
+_FRAMEWORK_LABELS = {
+    "fsbp": "FSBP",
+    "securityhub": "Security Hub",
+    "cis_v1_4_0": "CIS 1.4",
+    "cis_v3_0_0": "CIS 3.0",
+}
 _FREQUENCY_LABELS = {
     "One_Hour": "hourly",
     "Three_Hours": "every 3 hours",

@@ -22,6 +22,8 @@ PARAMETER_TYPES = ("int", "bool", "string", "int_list", "string_list")
 # Framework keys and the shape of their control ids.
 FRAMEWORKS = {
     "fsbp": re.compile(r"^[A-Za-z0-9]+\.\d+$"),  # AWS Foundational Security Best Practices
+    # Security Hub control ids outside the FSBP standard (e.g. EC2.53, in CIS v3.0 and PCI).
+    "securityhub": re.compile(r"^[A-Za-z0-9]+\.\d+$"),
     "cis_v1_4_0": re.compile(r"^\d+(\.\d+)+$"),  # CIS AWS Foundations Benchmark v1.4.0
     "cis_v3_0_0": re.compile(r"^\d+(\.\d+)+$"),  # CIS AWS Foundations Benchmark v3.0.0
 }

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from botocore.stub import Stubber
 
 from scanmonster import ROOT
 from scanmonster.metadata import Check
 from scanmonster.registry import load_registry
 from scanmonster.runtime.clients import ClientFactory
 from scanmonster.runtime.config_item import normalize_configuration_item
-from scanmonster.runtime.events import build_change_event, build_scheduled_event
+from scanmonster.runtime.events import (
+    build_change_event,
+    build_oversized_event,
+    build_scheduled_event,
+)
 from scanmonster.runtime.runner import CheckRunner
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -110,6 +117,72 @@ def verdict(
     )
     assert len(results) == 1, results
     return results[0].complianceType
+
+
+def history_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An invoking-event item as GetResourceConfigHistory returns it: API key names,
+    `configuration` and every supplementary value as JSON text, times as datetimes."""
+    return {
+        "version": item.get("configurationItemVersion", "1.3"),
+        "accountId": item["awsAccountId"],
+        "configurationItemCaptureTime": _datetime(item["configurationItemCaptureTime"]),
+        "configurationItemStatus": item["configurationItemStatus"],
+        "configurationStateId": str(item.get("configurationStateId", "1")),
+        "configurationItemMD5Hash": "",
+        "arn": item["ARN"],
+        "resourceType": item["resourceType"],
+        "resourceId": item["resourceId"],
+        "resourceName": item.get("resourceName") or item["resourceId"],
+        "awsRegion": item["awsRegion"],
+        "availabilityZone": item.get("availabilityZone", "Not Applicable"),
+        "tags": item.get("tags") or {},
+        "relatedEvents": [],
+        "relationships": [
+            {
+                "resourceType": r["resourceType"],
+                "resourceId": r["resourceId"],
+                "relationshipName": r["name"],
+            }
+            for r in item.get("relationships") or []
+        ],
+        "configuration": json.dumps(item["configuration"]),
+        "supplementaryConfiguration": {
+            name: json.dumps(value) for name, value in item["supplementaryConfiguration"].items()
+        },
+    }
+
+
+def _datetime(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def run_oversized(
+    check_id: str, item: dict[str, Any], client_factory: ClientFactory
+) -> list[dict[str, Any]]:
+    """Evaluations for an oversized notification about `item`: the runtime must fetch the
+    item from the configuration history (answered by Stubber, checked against the API
+    model and the exact request) before the check sees it."""
+    stubber = Stubber(client_factory.build_client("config"))
+    stubber.add_response(
+        "get_resource_config_history",
+        {"configurationItems": [history_item(item)]},
+        {"resourceType": item["resourceType"], "resourceId": item["resourceId"], "limit": 1},
+    )
+    summary = {
+        key: item[key]
+        for key in (
+            "resourceType",
+            "resourceId",
+            "awsAccountId",
+            "configurationItemStatus",
+            "configurationItemCaptureTime",
+        )
+    }
+    event = build_oversized_event(summary, notification_time=NOTIFICATION_TIME)
+    with stubber:
+        evaluations = runner(check_id, client_factory).evaluate(event).evaluations
+    stubber.assert_no_pending_responses()
+    return evaluations
 
 
 def annotation(evaluations: list[dict[str, Any]]) -> str:

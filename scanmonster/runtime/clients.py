@@ -27,10 +27,11 @@ BOTO_CONFIG = Config(
 
 class ClientFactory(RdkClientFactory):
     def __init__(self, session: boto3.Session | None = None, region: str | None = None) -> None:
-        region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        super().__init__(role_arn=None, region=region, assume_role_mode=False)
         self.session = session or boto3.Session()
-        self.region = region or self.session.region_name
+        # An explicit region wins, then the session's (profile, AWS_DEFAULT_REGION), then
+        # AWS_REGION, which Lambda sets and boto3 itself does not read.
+        self.region = region or self.session.region_name or os.environ.get("AWS_REGION")
+        super().__init__(role_arn=None, region=self.region, assume_role_mode=False)
         self._clients: dict[tuple[str, str | None], Any] = {}
 
     def build_client(

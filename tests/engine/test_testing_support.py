@@ -15,8 +15,9 @@ def test_recorder_sees_stubbed_calls_as_iam_actions() -> None:
     s3control = factory.build_client("s3control")
     with Stubber(iam) as iam_stub, Stubber(s3control) as s3control_stub:
         iam_stub.add_response("get_account_summary", {"SummaryMap": {"AccountMFAEnabled": 1}})
-        s3control_stub.add_response("get_public_access_block",
-                                    {"PublicAccessBlockConfiguration": {"BlockPublicAcls": True}})
+        s3control_stub.add_response(
+            "get_public_access_block", {"PublicAccessBlockConfiguration": {"BlockPublicAcls": True}}
+        )
         iam.get_account_summary()
         s3control.get_public_access_block(AccountId="123456789012")
     assert factory.actions == ["iam:GetAccountSummary", "s3:GetAccountPublicAccessBlock"]
