@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 
@@ -12,6 +13,8 @@ from scanmonster.tutorials import LANGUAGES, load_tutorial
 from tests.support import RECORDED, registry, rule_test_files, type_folder
 
 CHECK_IDS = sorted(registry())
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # hiragana, katakana, kanji
+CONFIG_RULE_NAME_MAX = 128
 
 
 def test_every_folder_under_rules_is_a_registered_check() -> None:
@@ -39,9 +42,17 @@ def test_check_has_a_rule_class_for_each_of_its_triggers(check_id: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_check_has_a_tutorial_with_every_section(check_id: str, language: str) -> None:
     tutorial = load_tutorial(check_id, language)
-    assert check_id not in tutorial.summary or language  # the summary is prose, not an id
     if language == "en":
         assert tutorial.title == registry()[check_id].title
+    else:  # written in Japanese, not left in English: most letters are kana or kanji
+        letters = [c for c in tutorial.summary + tutorial.title if c.isalpha()]
+        japanese = [c for c in letters if JAPANESE.match(c)]
+        assert len(japanese) > len(letters) / 2, tutorial.path
+
+
+@pytest.mark.parametrize("check_id", CHECK_IDS)
+def test_names_derived_from_the_id_fit_aws_limits(check_id: str) -> None:
+    assert len(registry()[check_id].config_rule_name) <= CONFIG_RULE_NAME_MAX
 
 
 @pytest.mark.parametrize("check_id", CHECK_IDS)
