@@ -55,8 +55,9 @@ class Rule(CheckRule):
                         "no identifier to look it up; check it in the RDS console."
                     )
                 ]
+            # The instance lives in the item's region (a local scan reads several regions).
             instances = (
-                client_factory.build_client("rds")
+                client_factory.build_client("rds", configuration_item.get("awsRegion"))
                 .describe_db_instances(Filters=[lookup])
                 .get("DBInstances", [])
             )

@@ -49,9 +49,9 @@ def instance(**configuration: object) -> dict:
     return item
 
 
-def create_db(public: bool, identifier: str = NAME) -> str:
+def create_db(public: bool, identifier: str = NAME, region: str = "us-east-1") -> str:
     """An instance in moto; returns its resource id (what AWS Config uses as resourceId)."""
-    created = boto3.client("rds").create_db_instance(
+    created = boto3.client("rds", region_name=region).create_db_instance(
         DBInstanceIdentifier=identifier,
         Engine="postgres",
         DBInstanceClass="db.t3.micro",
@@ -120,6 +120,14 @@ def test_missing_flag_is_read_from_describe_db_instances(
         item["configuration"]["publiclyAccessible"] = missing
     assert verdict(CHECK, item, client_factory=aws) == expected
     assert aws.actions == ["rds:DescribeDBInstances"]
+
+
+def test_missing_flag_is_looked_up_in_the_region_of_the_item(aws) -> None:
+    create_db(public=False, identifier=NAME)  # same name, the factory's own region
+    resource_id = create_db(public=True, identifier=NAME, region="eu-west-1")
+    item = unflagged(resource_id)
+    item["awsRegion"] = "eu-west-1"
+    assert verdict(CHECK, item, client_factory=aws) == "NON_COMPLIANT"
 
 
 def test_missing_flag_on_a_select_row_is_looked_up_by_instance_name(aws) -> None:
