@@ -2,8 +2,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# jsii (under aws-cdk-lib) prints a large end-of-life banner on Node 20.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: test lint venv bench docs lock clean
+.PHONY: setup test lint venv synth bench docs lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -12,17 +15,31 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
+# The AWS CDK CLI, pinned in package.json / package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 venv: $(STAMP)
+
+# Everything a deploy needs: the Python environment and the pinned CDK CLI.
+setup: $(STAMP) $(NODE_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# The CloudFormation templates, into cdk.out/, with the example values of cdk.json:
+# no AWS account or credentials needed.
+synth: $(STAMP) $(NODE_STAMP)
+	npx cdk synth --quiet
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/rule_runtime.py
+	$(BIN)/python benchmarks/member_template.py
 
 docs: $(STAMP)
 	$(BIN)/python -m scanmonster.catalog --write
@@ -39,4 +56,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules cdk.out build .pytest_cache .ruff_cache .hypothesis

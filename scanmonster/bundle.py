@@ -7,6 +7,7 @@ every check: each function selects its check with SCANMONSTER_CHECK_ID.
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,4 +43,15 @@ def write_bundle_zip(destination: Path) -> Path:
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path, name in bundle_files():
             archive.write(path, name)
+    return destination
+
+
+def write_bundle_dir(destination: Path) -> Path:
+    """The bundle as a directory (CDK zips it as an asset); replaces what was there."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    for path, name in bundle_files():
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
     return destination
