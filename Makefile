@@ -6,7 +6,7 @@ NODE_STAMP := node_modules/.installed
 # jsii (under aws-cdk-lib) prints a large end-of-life banner on Node 20.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: setup test lint venv synth bench docs lock clean
+.PHONY: setup test lint venv synth bench docs site lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -40,6 +40,9 @@ synth: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/rule_runtime.py
 	$(BIN)/python benchmarks/member_template.py
+
+site: $(STAMP)
+	$(BIN)/python -m scanmonster.site build/site
 
 docs: $(STAMP)
 	$(BIN)/python -m scanmonster.catalog --write

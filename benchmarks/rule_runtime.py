@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanmonster.bundle import write_bundle_zip  # noqa: E402
+from scanmonster.bundle import rule_bundle_files, write_bundle_zip  # noqa: E402
 from scanmonster.registry import load_registry, load_rule_class  # noqa: E402
 from scanmonster.runtime.config_item import normalize_configuration_item  # noqa: E402
 from scanmonster.runtime.events import build_change_event  # noqa: E402
@@ -53,7 +53,7 @@ def import_ratio() -> tuple[float, float, float]:
 
 def bundle_size() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        return write_bundle_zip(Path(folder) / "rules.zip").stat().st_size
+        return write_bundle_zip(Path(folder) / "rules.zip", rule_bundle_files()).stat().st_size
 
 
 def recorded_items_by_type() -> dict[str, list[dict]]:

@@ -1,7 +1,12 @@
-"""What a rule Lambda ships: the runtime, the checks, and rdklib (not in the Lambda runtime).
+"""What ScanMonster's Lambda functions ship.
 
-boto3/botocore come with the Lambda Python runtime and are not bundled. One bundle serves
-every check: each function selects its check with SCANMONSTER_CHECK_ID.
+- The rule bundle (every rule Lambda): the runtime, the checks, and rdklib, which is not in
+  the Lambda runtime. One bundle serves every check: each function selects its check with
+  SCANMONSTER_CHECK_ID.
+- The findings bundle (enrichment and sweep in the security account): the registry, the
+  tutorials and the risk-acceptance file, which the functions read at run time.
+
+boto3/botocore come with the Lambda Python runtime and are never bundled.
 """
 
 from __future__ import annotations
@@ -14,43 +19,63 @@ from pathlib import Path
 
 from scanmonster import ROOT
 
-# Parts of the scanmonster package a Lambda never needs.
-_EXCLUDED = {"testing.py", "bundle.py", "tutorials.py"}
+# Package parts only tools and tests use.
+_TOOLING = ("testing.py", "bundle.py", "site.py", "catalog.py")
+# What the rule runtime never needs on top of that.
+_NOT_IN_RULES = (*_TOOLING, "tutorials.py", "acceptance.py", "findings/")
+
+Files = list[tuple[Path, str]]
 
 
-def _python_files(top: Path, archive_top: str) -> Iterator[tuple[Path, str]]:
+def _files(
+    top: Path,
+    archive_top: str,
+    suffixes: tuple[str, ...] = (".py", ".toml"),
+    excluded: tuple[str, ...] = (),
+) -> Iterator[tuple[Path, str]]:
     for path in sorted(top.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml"):
-            yield path, f"{archive_top}/{path.relative_to(top).as_posix()}"
+        relative = path.relative_to(top).as_posix()
+        if (
+            path.is_file()
+            and "__pycache__" not in path.parts
+            and path.suffix in suffixes
+            and not relative.startswith(excluded)
+        ):
+            yield path, f"{archive_top}/{relative}"
 
 
-def bundle_files() -> list[tuple[Path, str]]:
+def rule_bundle_files() -> Files:
     """(source file, path inside the bundle) for everything a rule Lambda ships."""
-    files = [
-        (path, name)
-        for path, name in _python_files(ROOT / "scanmonster", "scanmonster")
-        if Path(name).name not in _EXCLUDED
-    ]
-    files += list(_python_files(ROOT / "rules", "rules"))
+    files = list(_files(ROOT / "scanmonster", "scanmonster", excluded=_NOT_IN_RULES))
+    files += list(_files(ROOT / "rules", "rules"))
     spec = importlib.util.find_spec("rdklib")
     if spec is None or spec.origin is None:
         raise RuntimeError("rdklib is not installed: pip install -r requirements.txt")
-    files += list(_python_files(Path(spec.origin).parent, "rdklib"))
+    files += list(_files(Path(spec.origin).parent, "rdklib"))
     return files
 
 
-def write_bundle_zip(destination: Path) -> Path:
+def findings_bundle_files() -> Files:
+    """Everything the findings functions ship: code, check metadata, tutorials, acceptances."""
+    files = list(_files(ROOT / "scanmonster", "scanmonster", excluded=_TOOLING))
+    files += list(_files(ROOT / "rules", "rules"))
+    files += list(_files(ROOT / "tutorials", "tutorials", suffixes=(".md",)))
+    files.append((ROOT / "risk-acceptances.toml", "risk-acceptances.toml"))
+    return files
+
+
+def write_bundle_zip(destination: Path, files: Files) -> Path:
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, name in bundle_files():
+        for path, name in files:
             archive.write(path, name)
     return destination
 
 
-def write_bundle_dir(destination: Path) -> Path:
+def write_bundle_dir(destination: Path, files: Files) -> Path:
     """The bundle as a directory (CDK zips it as an asset); replaces what was there."""
     if destination.exists():
         shutil.rmtree(destination)
-    for path, name in bundle_files():
+    for path, name in files:
         target = destination / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)

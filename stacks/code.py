@@ -91,42 +91,47 @@ class CodeBucketStack(cdk.Stack):
                 removal_policy=cdk.RemovalPolicy.RETAIN,
             ),
         )
-        self._acknowledge_deployment_handler()
+        harden_bucket_deployment_handler(self, self.bucket, what="the rule bundle")
 
-    def _acknowledge_deployment_handler(self) -> None:
-        """The copy runs in CDK's own BucketDeployment handler, at deploy time only, in the
-        administrator account; its findings are acknowledged on that handler alone."""
-        handler = next(
-            c for c in self.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")
+
+def harden_bucket_deployment_handler(
+    stack: cdk.Stack, destination: s3.IBucket, *, what: str, invalidates_cache: bool = False
+) -> None:
+    """CDK's BucketDeployment copies `what` into `destination` during `cdk deploy`, with a
+    singleton handler of CDK's own. Its trust policy is scoped to this account here, and
+    the cdk-nag findings on it are acknowledged on that handler alone, one by one."""
+    handler = next(
+        c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")
+    )
+    trust = handler.node.find_child("ServiceRole").node.default_child
+    trust.add_property_override(
+        "AssumeRolePolicyDocument.Statement.0.Condition",
+        {"StringEquals": {"aws:SourceAccount": stack.account}},
+    )
+    assets = f"arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-{stack.account}-{stack.region}/*"
+    target = f"<{stack.get_logical_id(destination.node.default_child)}.Arn>/*"
+    copy = (
+        f"CDK's BucketDeployment copies {what} from the CDK asset bucket into its bucket; CDK "
+        "generates this grant, limited to those two buckets."
+    )
+    acknowledgments = {
+        "AwsSolutions-L1": "CDK pins the runtime of its BucketDeployment handler; it runs "
+        "only during cdk deploy, never on member-account events.",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+        "AWSLambdaBasicExecutionRole]": "CDK's BucketDeployment handler writes its logs "
+        "with this AWS managed policy (logs only).",
+        f"AwsSolutions-IAM5[Resource::{assets}]": copy,
+        f"AwsSolutions-IAM5[Resource::{target}]": copy,
+        **{
+            f"AwsSolutions-IAM5[Action::s3:{action}*]": copy
+            for action in ("List", "GetObject", "GetBucket", "DeleteObject", "Abort")
+        },
+    }
+    if invalidates_cache:
+        acknowledgments["AwsSolutions-IAM5[Resource::*]"] = (
+            "CDK's BucketDeployment invalidates the CloudFront cache after the copy "
+            "(cloudfront:CreateInvalidation/GetInvalidation); CDK grants it on every resource."
         )
-        # Only Lambda on behalf of this account may assume the handler's role.
-        trust = handler.node.find_child("ServiceRole").node.default_child
-        trust.add_property_override(
-            "AssumeRolePolicyDocument.Statement.0.Condition",
-            {"StringEquals": {"aws:SourceAccount": self.account}},
-        )
-        assets = f"arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-{self.account}-{self.region}/*"
-        code = f"<{self.get_logical_id(self.bucket.node.default_child)}.Arn>/*"
-        copy = (
-            "CDK's BucketDeployment copies the rule bundle from the CDK asset bucket into "
-            "the code bucket; CDK generates this grant, limited to those two buckets."
-        )
-        acknowledgments = {
-            "AwsSolutions-L1": "CDK pins the runtime of its BucketDeployment handler; it runs "
-            "only during cdk deploy, never on member-account events.",
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-            "AWSLambdaBasicExecutionRole]": "CDK's BucketDeployment handler writes its logs "
-            "with this AWS managed policy (logs only).",
-            f"AwsSolutions-IAM5[Resource::{assets}]": copy,
-            f"AwsSolutions-IAM5[Resource::{code}]": copy,
-            **{
-                f"AwsSolutions-IAM5[Action::s3:{action}*]": copy
-                for action in ("List", "GetObject", "GetBucket", "DeleteObject", "Abort")
-            },
-        }
-        cdk.Validations.of(handler).acknowledge(
-            *(
-                cdk.Acknowledgment(id=rule, reason=reason)
-                for rule, reason in acknowledgments.items()
-            )
-        )
+    cdk.Validations.of(handler).acknowledge(
+        *(cdk.Acknowledgment(id=rule, reason=reason) for rule, reason in acknowledgments.items())
+    )

@@ -12,20 +12,26 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from scanmonster import ROOT
-from scanmonster.bundle import write_bundle_dir
+from scanmonster.acceptance import ACCEPTANCES_FILE, load_acceptances
+from scanmonster.bundle import findings_bundle_files, rule_bundle_files, write_bundle_dir
 from scanmonster.registry import Registry, load_registry
+from scanmonster.site import build_site
 from stacks.code import CodeBucketStack
 from stacks.config import CONTEXT_KEY, ConfigError, DeploymentConfig, load_config
+from stacks.findings import FindingsStack, SecurityHubAdminStack, SecurityHubOrganizationStack
 from stacks.member import MemberStack
 from stacks.organization import OrganizationStack
 
 BUNDLE_DIR = ROOT / "build" / "lambda-bundle"
+FINDINGS_BUNDLE_DIR = ROOT / "build" / "findings-bundle"
+SITE_DIR = ROOT / "build" / "site"
 MEMBER_STACK = "Member"
 
 
@@ -36,6 +42,9 @@ class Deployment:
     organization: OrganizationStack
     management: list[MemberStack]
     member_template: dict[str, Any]
+    securityhub_admin: list[SecurityHubAdminStack]
+    securityhub_organization: list[SecurityHubOrganizationStack]
+    findings: FindingsStack
 
 
 def with_nag(app: cdk.App) -> cdk.App:
@@ -79,10 +88,13 @@ def build(app: cdk.App, registry: Registry | None = None) -> Deployment:
     registry = registry or load_registry()
     config = load_config(app.node.try_get_context(CONTEXT_KEY), registry)
     refuse_examples_with_credentials(config)
+    # Risk acceptances are code: a bad entry (unknown check, past or far expiry, no reason)
+    # stops the deployment here, with the entry and the field named.
+    load_acceptances(ACCEPTANCES_FILE, registry, today=datetime.now(UTC).date())
     with_nag(app)
     prefix = config.resource_prefix
 
-    bundle_dir = write_bundle_dir(BUNDLE_DIR)
+    bundle_dir = write_bundle_dir(BUNDLE_DIR, rule_bundle_files())
     code_stacks = [
         CodeBucketStack(
             app,
@@ -123,4 +135,51 @@ def build(app: cdk.App, registry: Registry | None = None) -> Deployment:
             )
             stack.add_stack_dependency(code_stacks[config.regions.index(region)])
             management.append(stack)
-    return Deployment(config, code_stacks, organization, management, member_template)
+    securityhub_admin, securityhub_organization, findings = _findings(app, config, registry)
+    return Deployment(
+        config,
+        code_stacks,
+        organization,
+        management,
+        member_template,
+        securityhub_admin,
+        securityhub_organization,
+        findings,
+    )
+
+
+def _findings(
+    app: cdk.App, config: DeploymentConfig, registry: Registry
+) -> tuple[list[SecurityHubAdminStack], list[SecurityHubOrganizationStack], FindingsStack]:
+    prefix = config.resource_prefix
+    admin_stacks, organization_stacks = [], []
+    for region in config.regions:
+        admin = SecurityHubAdminStack(
+            app,
+            f"{prefix}-securityhub-admin-{region}",
+            config=config,
+            env=cdk.Environment(account=config.management_account_id, region=region),
+            description="ScanMonster: the security account administers Security Hub",
+        )
+        organization = SecurityHubOrganizationStack(
+            app,
+            f"{prefix}-securityhub-{region}",
+            config=config,
+            env=cdk.Environment(account=config.security_account_id, region=region),
+            description="ScanMonster: Security Hub for every account of the organization",
+        )
+        organization.add_stack_dependency(admin, "the security account must be administrator")
+        admin_stacks.append(admin)
+        organization_stacks.append(organization)
+    findings = FindingsStack(
+        app,
+        f"{prefix}-findings",
+        config=config,
+        code_dir=write_bundle_dir(FINDINGS_BUNDLE_DIR, findings_bundle_files()),
+        site_dir=build_site(SITE_DIR, registry),
+        env=cdk.Environment(account=config.security_account_id, region=config.home_region),
+        description="ScanMonster: enriched findings, risk acceptance, notifications",
+    )
+    for stack in organization_stacks:
+        findings.add_stack_dependency(stack, "Security Hub must be on in every linked region")
+    return admin_stacks, organization_stacks, findings

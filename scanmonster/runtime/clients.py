@@ -1,7 +1,6 @@
 """The rdklib client factory, with what every ScanMonster client needs.
 
-- botocore adaptive retries, so throttling (common when Config evaluates many resources
-  at once) slows down and retries instead of failing the evaluation;
+- botocore adaptive retries (scanmonster.aws.BOTO_CONFIG);
 - the Lambda's own role (or the local credentials), never an assumed AWS Config role:
   the rule role is least-privilege, and the same code runs in a member account and in
   the local scanner;
@@ -14,15 +13,9 @@ import os
 from typing import Any
 
 import boto3
-from botocore.config import Config
 from rdklib import ClientFactory as RdkClientFactory
 
-BOTO_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 8},
-    user_agent_extra="scanmonster",
-    connect_timeout=5,
-    read_timeout=30,
-)
+from scanmonster.aws import BOTO_CONFIG
 
 
 class ClientFactory(RdkClientFactory):

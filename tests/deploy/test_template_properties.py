@@ -10,15 +10,20 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from tests.deploy.conftest import resources
+from tests.deploy.conftest import example_settings, resources
 
+_REGIONS = example_settings()["regions"]
+# Every stack the example deploys, named here so that a new stack cannot escape these tests
+# (test_every_stack_is_checked compares this list with what was synthesized).
 STACKS = [
     "member",
     "scanmonster-organization",
-    "scanmonster-code-ap-northeast-1",
-    "scanmonster-code-us-east-1",
-    "scanmonster-management-ap-northeast-1",
-    "scanmonster-management-us-east-1",
+    "scanmonster-findings",
+    *(
+        f"scanmonster-{kind}-{region}"
+        for kind in ("code", "management", "securityhub-admin", "securityhub")
+        for region in _REGIONS
+    ),
 ]
 BROAD_MANAGED_POLICIES = (
     "AWSConfigRulesExecutionRole",
