@@ -31,6 +31,8 @@ FRAMEWORKS = {
 READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Lookup", "Search")
 
 ACCOUNT_RESOURCE_TYPE = "AWS::::Account"
+# Every Config rule of ours is named <prefix><check id>: findings are recognised by it.
+RULE_NAME_PREFIX = "scanmonster-"
 CHECK_ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
 RESOURCE_TYPE = re.compile(r"^AWS::[A-Za-z0-9]*::[A-Za-z0-9]+$")
 PERMISSION = re.compile(r"^([a-z0-9-]+):([A-Z][A-Za-z0-9]+)$")
@@ -100,7 +102,7 @@ class Check:
 
     @property
     def config_rule_name(self) -> str:
-        return f"scanmonster-{self.id}"
+        return f"{RULE_NAME_PREFIX}{self.id}"
 
     @property
     def is_account_level(self) -> bool:

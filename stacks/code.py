@@ -22,6 +22,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
+from stacks.buckets import access_log_bucket, private_bucket
 from stacks.config import DeploymentConfig
 
 CODE_PREFIX = "code/"
@@ -38,28 +39,14 @@ class CodeBucketStack(cdk.Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        self.bucket = s3.Bucket(
+        access_logs = access_log_bucket(self, "AccessLogs")
+        self.bucket = private_bucket(
             self,
             "Code",
             bucket_name=config.code_bucket_name(self.region),
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
             versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="code/",
-            removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(

@@ -27,7 +27,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_securityhub as securityhub
 from aws_cdk import aws_sns as sns
@@ -36,11 +35,12 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from scanmonster.findings.events import imported_findings_pattern
+from scanmonster.metadata import RULE_NAME_PREFIX
+from stacks.buckets import access_log_bucket, private_bucket
 from stacks.code import harden_bucket_deployment_handler
 from stacks.config import DeploymentConfig
 from stacks.member import LOG_RETENTION, RUNTIME
 
-RULE_PREFIX = "scanmonster-"
 _EQUALS = securityhub.CfnInsight.StringFilterProperty
 # Open, failed findings of ScanMonster rules. Typed structs: a misspelt key fails here
 # instead of vanishing (a plain dict with PascalCase keys synthesizes as empty filters).
@@ -134,7 +134,7 @@ class FindingsStack(cdk.Stack):
             "OurFindingsImported",
             description="Config findings of ScanMonster rules, as Security Hub imports them",
             event_pattern=events.EventPattern(
-                **_pattern_kwargs(imported_findings_pattern(RULE_PREFIX))
+                **_pattern_kwargs(imported_findings_pattern(RULE_NAME_PREFIX))
             ),
             targets=[
                 targets.LambdaFunction(self.enrich, dead_letter_queue=failed, retry_attempts=4)
@@ -212,26 +212,12 @@ class FindingsStack(cdk.Stack):
 
     def _tutorial_site(self, site_dir: Path) -> str:
         """The tutorials, rendered, behind CloudFront: findings link here."""
-        logs_bucket = s3.Bucket(
-            self,
-            "SiteAccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        bucket = s3.Bucket(
+        logs_bucket = access_log_bucket(self, "SiteAccessLogs")
+        bucket = private_bucket(
             self,
             "TutorialSite",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=logs_bucket,
             server_access_logs_prefix="site/",
-            removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         distribution = cloudfront.Distribution(
             self,

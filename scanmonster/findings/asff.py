@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scanmonster.metadata import Check
+from scanmonster.metadata import RULE_NAME_PREFIX, Check
 
-RULE_PREFIX = "scanmonster-"
+RULE_PREFIX = RULE_NAME_PREFIX
 CONFIG_PRODUCT = "Config"
 PRODUCT_NAME_FIELD = "aws/securityhub/ProductName"
 RULE_NAME_FIELD = "aws/config/ConfigRuleName"
