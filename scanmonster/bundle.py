@@ -19,10 +19,18 @@ from pathlib import Path
 
 from scanmonster import ROOT
 
-# Package parts only tools and tests use.
-_TOOLING = ("testing.py", "bundle.py", "site.py", "catalog.py")
-# What the rule runtime never needs on top of that.
-_NOT_IN_RULES = (*_TOOLING, "tutorials.py", "acceptance.py", "findings/")
+# What each bundle takes from the scanmonster package: an allowlist, so that a new module
+# (the CLI, the scanner, the report) never ends up in a Lambda by accident.
+_CORE = ("__init__.py", "aws.py", "metadata.py", "registry.py")
+RULE_MODULES = (*_CORE, "runtime/")
+FINDINGS_MODULES = (
+    *_CORE,
+    "tutorials.py",
+    "acceptance.py",
+    "findings/",
+    "runtime/errors.py",
+    "runtime/__init__.py",
+)
 
 Files = list[tuple[Path, str]]
 
@@ -31,7 +39,7 @@ def _files(
     top: Path,
     archive_top: str,
     suffixes: tuple[str, ...] = (".py", ".toml"),
-    excluded: tuple[str, ...] = (),
+    only: tuple[str, ...] = ("",),
 ) -> Iterator[tuple[Path, str]]:
     for path in sorted(top.rglob("*")):
         relative = path.relative_to(top).as_posix()
@@ -39,14 +47,14 @@ def _files(
             path.is_file()
             and "__pycache__" not in path.parts
             and path.suffix in suffixes
-            and not relative.startswith(excluded)
+            and relative.startswith(only)
         ):
             yield path, f"{archive_top}/{relative}"
 
 
 def rule_bundle_files() -> Files:
     """(source file, path inside the bundle) for everything a rule Lambda ships."""
-    files = list(_files(ROOT / "scanmonster", "scanmonster", excluded=_NOT_IN_RULES))
+    files = list(_files(ROOT / "scanmonster", "scanmonster", only=RULE_MODULES))
     files += list(_files(ROOT / "rules", "rules"))
     spec = importlib.util.find_spec("rdklib")
     if spec is None or spec.origin is None:
@@ -57,7 +65,7 @@ def rule_bundle_files() -> Files:
 
 def findings_bundle_files() -> Files:
     """Everything the findings functions ship: code, check metadata, tutorials, acceptances."""
-    files = list(_files(ROOT / "scanmonster", "scanmonster", excluded=_TOOLING))
+    files = list(_files(ROOT / "scanmonster", "scanmonster", only=FINDINGS_MODULES))
     files += list(_files(ROOT / "rules", "rules"))
     files += list(_files(ROOT / "tutorials", "tutorials", suffixes=(".md",)))
     files.append((ROOT / "risk-acceptances.toml", "risk-acceptances.toml"))

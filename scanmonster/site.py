@@ -14,9 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
-import markdown
-
 from scanmonster.registry import Registry, load_registry
+from scanmonster.rendering import render_markdown
 from scanmonster.tutorials import LANGUAGES, Tutorial, load_tutorial
 
 _PAGE = """<!doctype html>
@@ -46,10 +45,6 @@ _HOME = {"en": "All checks", "ja": "チェック一覧"}
 _LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 
 
-def _render_markdown(text: str) -> str:
-    return markdown.markdown(text, extensions=["tables", "fenced_code"], output_format="html")
-
-
 def _page(language: str, title: str, body: str, counterpart: str) -> str:
     links = " · ".join(
         f'<a href="../{other}/{counterpart}" lang="{other}">{_LANGUAGE_NAMES[other]}</a>'
@@ -65,7 +60,7 @@ def tutorial_page(tutorial: Tutorial) -> str:
     text = tutorial.path.read_text(encoding="utf-8")
     body_markdown = text.split("+++", 2)[2]  # after the front matter
     summary = f'<p class="summary">{html.escape(tutorial.summary)}</p>'
-    body = _render_markdown(body_markdown)
+    body = render_markdown(body_markdown)
     # The summary (what findings show) right under the title.
     body = body.replace("</h1>", f"</h1>\n{summary}", 1)
     return _page(tutorial.language, tutorial.title, body, f"{tutorial.check_id}.html")

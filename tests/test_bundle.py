@@ -71,10 +71,28 @@ def test_rule_bundle_leaves_out_what_rules_never_use(tmp_path) -> None:
     names = {name for _, name in rule_bundle_files()}
     assert "scanmonster/testing.py" not in names
     assert not any(
-        name.startswith(("scanmonster/findings/", "tests/", "tutorials/")) for name in names
+        name.startswith(
+            (
+                "scanmonster/findings/",
+                "scanmonster/scan/",
+                "scanmonster/report/",
+                "tests/",
+                "tutorials/",
+            )
+        )
+        for name in names
     )
+    assert "scanmonster/cli.py" not in names
     archive = write_bundle_zip(tmp_path / "rules.zip", rule_bundle_files())
     assert sorted(zipfile.ZipFile(archive).namelist()) == sorted(names)
+
+
+def test_findings_bundle_holds_only_what_the_functions_use(tmp_path) -> None:
+    names = {name for _, name in findings_bundle_files()}
+    assert not any(
+        name.startswith(("scanmonster/scan/", "scanmonster/report/", "rdklib/")) for name in names
+    )
+    assert "risk-acceptances.toml" in names
 
 
 def test_findings_bundle_reads_registry_tutorials_and_acceptances(tmp_path) -> None:

@@ -1,0 +1,1 @@
+"""The local scan: the same checks, run in-process against accounts, without deploying."""
