@@ -38,6 +38,9 @@ RESOURCE_TYPE = re.compile(r"^AWS::[A-Za-z0-9]*::[A-Za-z0-9]+$")
 PERMISSION = re.compile(r"^([a-z0-9-]+):([A-Z][A-Za-z0-9]+)$")
 PARAMETER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,128}$")
+DOCUMENT_PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
+# Our own SSM Automation documents (remediations/<name>/); any other name is AWS-owned.
+OWN_DOCUMENT_PREFIX = "ScanMonster-"
 TITLE_MAX = 150
 
 _TOP_LEVEL_KEYS = {
@@ -50,7 +53,7 @@ _TOP_LEVEL_KEYS = {
     "parameters",
     "frameworks",
     "permissions",
-    "remediation_document",
+    "remediation",
 }
 
 
@@ -77,6 +80,20 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Remediation:
+    """The SSM Automation document that fixes a check's finding, and what it needs."""
+
+    document: str
+    resource_parameter: str | None  # the document parameter that receives the resource id
+    parameters: dict[str, str]  # fixed document parameters
+    permissions: tuple[str, ...]  # IAM actions the fix needs (its automation role's policy)
+
+    @property
+    def aws_owned(self) -> bool:
+        return not self.document.startswith(OWN_DOCUMENT_PREFIX)
+
+
+@dataclass(frozen=True)
 class Check:
     id: str
     title: str
@@ -88,7 +105,7 @@ class Check:
     parameters: dict[str, Parameter]
     frameworks: dict[str, tuple[str, ...]]
     permissions: tuple[str, ...]
-    remediation_document: str | None
+    remediation: Remediation | None
     folder: Path = field(compare=False)
 
     @property
@@ -107,6 +124,10 @@ class Check:
     @property
     def is_account_level(self) -> bool:
         return self.resource_types == (ACCOUNT_RESOURCE_TYPE,)
+
+    @property
+    def remediation_document(self) -> str | None:
+        return self.remediation.document if self.remediation else None
 
     def default_parameters(self) -> dict[str, Any]:
         return {name: p.default for name, p in self.parameters.items()}
@@ -167,11 +188,7 @@ def parse_check(raw: dict[str, Any], *, folder: Path, path: Path | str) -> Check
             "type or of a permission",
         )
 
-    document = raw.get("remediation_document")
-    if document is not None and (
-        not isinstance(document, str) or not DOCUMENT_NAME.match(document)
-    ):
-        v.fail("remediation_document", "must be an SSM document name (3-128 of A-Z a-z 0-9 _ . -)")
+    remediation = _parse_remediation(v, raw.get("remediation"))
 
     return Check(
         id=check_id,
@@ -184,7 +201,7 @@ def parse_check(raw: dict[str, Any], *, folder: Path, path: Path | str) -> Check
         parameters=parameters,
         frameworks=frameworks,
         permissions=permissions,
-        remediation_document=document,
+        remediation=remediation,
         folder=folder,
     )
 
@@ -305,6 +322,45 @@ def _parse_frameworks(v: _Validator, raw: Any) -> dict[str, tuple[str, ...]]:
                 v.fail(f"frameworks.{key}", f"'{control}' is not a control id of {key}")
         frameworks[key] = tuple(ids)
     return frameworks
+
+
+def _parse_remediation(v: _Validator, raw: Any) -> Remediation | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        v.fail("remediation", "must be a table: document, resource_parameter, permissions")
+    unknown = sorted(set(raw) - {"document", "resource_parameter", "parameters", "permissions"})
+    if unknown:
+        v.fail(f"remediation.{unknown[0]}", "unknown field")
+    document = raw.get("document")
+    if not isinstance(document, str) or not DOCUMENT_NAME.match(document):
+        v.fail("remediation.document", "must be an SSM document name (3-128 of A-Z a-z 0-9 _ . -)")
+    resource_parameter = raw.get("resource_parameter")
+    if resource_parameter is not None and (
+        not isinstance(resource_parameter, str) or not DOCUMENT_PARAMETER.match(resource_parameter)
+    ):
+        v.fail("remediation.resource_parameter", "must be a document parameter name")
+    parameters = raw.get("parameters", {})
+    if not isinstance(parameters, dict) or not all(
+        isinstance(k, str) and DOCUMENT_PARAMETER.match(k) and isinstance(x, str) and x
+        for k, x in parameters.items()
+    ):
+        v.fail("remediation.parameters", "must map document parameter names to text values")
+    permissions = raw.get("permissions")
+    if not isinstance(permissions, list) or not permissions:
+        v.fail("remediation.permissions", "required: the IAM actions the fix needs")
+    for permission in permissions:
+        if not isinstance(permission, str) or not PERMISSION.match(permission):
+            v.fail(
+                "remediation.permissions",
+                f"'{permission}' is not an IAM action like 's3:PutBucketPolicy'",
+            )
+    return Remediation(
+        document=document,
+        resource_parameter=resource_parameter,
+        parameters=dict(parameters),
+        permissions=tuple(permissions),
+    )
 
 
 def _check_permissions(v: _Validator, permissions: tuple[str, ...]) -> None:

@@ -104,8 +104,9 @@ def test_the_valid_example_loads(tmp_path: Path) -> None:
         ('severity = "LOW"', 'severity = "LOW"\nowner = "me"', "owner", "unknown field"),
         (
             'severity = "LOW"',
-            'severity = "LOW"\nremediation_document = "bad name!"',
-            "remediation_document",
+            'severity = "LOW"\nremediation = { document = "bad name!", '
+            'permissions = ["s3:PutBucketPolicy"] }',
+            "remediation.document",
             "SSM document name",
         ),
     ],
@@ -153,3 +154,54 @@ def test_a_folder_without_metadata_is_refused(tmp_path: Path) -> None:
     (tmp_path / "s3_half_done_check").mkdir()
     with pytest.raises(MetadataError, match=r"check.toml: field '<file>': missing"):
         load_registry(tmp_path)
+
+
+REMEDIATION = """
+[remediation]
+document = "ScanMonster-RequireTlsForBucket"
+resource_parameter = "BucketName"
+permissions = ["s3:GetBucketPolicy", "s3:PutBucketPolicy"]
+
+[remediation.parameters]
+Mode = "merge"
+"""
+
+
+def test_a_remediation_names_its_document_parameters_and_permissions(tmp_path: Path) -> None:
+    check = load_check(write_check(tmp_path, VALID + REMEDIATION))
+    assert check.remediation_document == "ScanMonster-RequireTlsForBucket"
+    assert not check.remediation.aws_owned
+    assert check.remediation.resource_parameter == "BucketName"
+    assert check.remediation.parameters == {"Mode": "merge"}
+    assert check.remediation.permissions == ("s3:GetBucketPolicy", "s3:PutBucketPolicy")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            'permissions = ["s3:GetBucketPolicy", "s3:PutBucketPolicy"]',
+            "",
+            "remediation.permissions",
+        ),
+        (
+            'permissions = ["s3:GetBucketPolicy", "s3:PutBucketPolicy"]',
+            'permissions = ["Put"]',
+            "remediation.permissions",
+        ),
+        (
+            'resource_parameter = "BucketName"',
+            'resource_parameter = "Bucket Name"',
+            "remediation.resource_parameter",
+        ),
+        ('Mode = "merge"', "Mode = 3", "remediation.parameters"),
+        ("[remediation.parameters]", "[remediation.extra]", "remediation.extra"),
+    ],
+)
+def test_invalid_remediation_names_the_field(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    folder = write_check(tmp_path, VALID + REMEDIATION.replace(old, new))
+    with pytest.raises(MetadataError) as error:
+        load_check(folder)
+    assert error.value.field == field
