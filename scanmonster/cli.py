@@ -83,8 +83,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     demo.add_argument("--scale", type=int, default=1, help="resources per kind, multiplied")
     add_output(demo)
 
-    report = commands.add_parser("report", help="re-render the report from findings JSON")
-    report.add_argument("findings", type=Path, help="findings.json written by scan or demo")
+    report = commands.add_parser(
+        "report", help="re-render the report from findings JSON, or from Security Hub"
+    )
+    source = report.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "findings", type=Path, nargs="?", help="findings.json written by scan or demo"
+    )
+    source.add_argument(
+        "--from-securityhub",
+        action="store_true",
+        help="the deployed checks' findings, from Security Hub in the security "
+        "account (its aggregation region: --region)",
+    )
+    report.add_argument("--profile", help="AWS profile of the security account")
+    report.add_argument("--region", help="Security Hub's aggregation region")
     add_output(report)
 
     commands.add_parser("checks", help="list the checks")
@@ -150,6 +163,21 @@ def command_scan(args: argparse.Namespace, registry: Registry) -> ScanReport:
     else:
         targets = [current_target(session)]
     return run_scan(checks, regions, targets, args.workers)
+
+
+def command_pull(args: argparse.Namespace) -> ScanReport:
+    from scanmonster.scan.accounts import current_target
+    from scanmonster.scan.outputs import pull_findings
+
+    try:
+        session = boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
+    except ProfileNotFound as problem:
+        raise UsageError(str(problem)) from None
+    current_target(session)  # a clear message when there are no credentials
+    region = args.region or session.region_name
+    if not region:
+        raise UsageError("give --region: Security Hub's aggregation region")
+    return pull_findings(session, region)
 
 
 def command_demo(args: argparse.Namespace, registry: Registry) -> ScanReport:
@@ -224,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report = command_scan(args, registry)
             elif args.command == "demo":
                 report = command_demo(args, registry)
+            elif args.from_securityhub:
+                report = command_pull(args)
             else:
                 try:
                     report = read_findings(args.findings)

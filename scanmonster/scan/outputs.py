@@ -8,6 +8,10 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+import boto3
+
+from scanmonster.aws import BOTO_CONFIG
+from scanmonster.findings.process import PAGE_SIZE, SWEEP_FILTERS
 from scanmonster.metadata import Check
 from scanmonster.report.asff import from_asff, to_asff
 from scanmonster.report.csv import write_csv
@@ -53,3 +57,13 @@ def read_findings(path: Path) -> ScanReport:
     if not isinstance(findings, list):
         raise ValueError(f"{path}: expected a list of ASFF findings")
     return from_asff(findings)
+
+
+def pull_findings(session: boto3.Session, region: str) -> ScanReport:
+    """Our rules' active findings from Security Hub (the security account's aggregation
+    region holds every account's and region's): the deployed checks' results as a report."""
+    hub = session.client("securityhub", region_name=region, config=BOTO_CONFIG)
+    pages = hub.get_paginator("get_findings").paginate(
+        Filters=SWEEP_FILTERS, PaginationConfig={"PageSize": PAGE_SIZE}
+    )
+    return from_asff([finding for page in pages for finding in page.get("Findings", [])])

@@ -132,3 +132,51 @@ def test_tutorial_prints_the_japanese_text(capsys) -> None:
     assert main(["tutorial", "iam_root_mfa_enabled", "--lang", "ja"]) == 0
     assert "ルートユーザー" in capsys.readouterr().out
     assert main(["tutorial", "nope_nope_nope"]) == 2
+
+
+def test_report_pulls_the_deployed_checks_findings_from_security_hub(monkeypatch) -> None:
+    from botocore.stub import Stubber
+
+    from scanmonster.findings.process import SWEEP_FILTERS
+    from scanmonster.scan import outputs
+    from tests.support import FIXTURES
+
+    def finding(name: str) -> dict:
+        return json.loads((FIXTURES / "findings" / name).read_text(encoding="utf-8"))
+
+    ours = finding("config-s3_bucket_public_access_blocked-failed.json")
+    passed = finding("config-ec2_security_group_admin_ports_restricted-passed.json")
+    foreign = finding("config-foreign-rule-failed.json")
+    session = boto3.Session(region_name="ap-northeast-1")
+    real_client = session.client
+
+    def client(service: str, **kwargs):
+        made = real_client(service, **kwargs)
+        stub = Stubber(made)
+        # Two pages, filtered on the server by our rules' prefix (the API model checks them).
+        stub.add_response(
+            "get_findings",
+            {"Findings": [ours, foreign], "NextToken": "page-2"},
+            {"Filters": SWEEP_FILTERS, "MaxResults": 100},
+        )
+        stub.add_response(
+            "get_findings",
+            {"Findings": [passed]},
+            {"Filters": SWEEP_FILTERS, "MaxResults": 100, "NextToken": "page-2"},
+        )
+        stub.activate()
+        return made
+
+    monkeypatch.setattr(session, "client", client)
+    report = outputs.pull_findings(session, "ap-northeast-1")
+    assert sorted((r.check_id, r.compliance) for r in report.results) == [
+        ("ec2_security_group_admin_ports_restricted", "COMPLIANT"),
+        ("s3_bucket_public_access_blocked", "NON_COMPLIANT"),
+    ]
+
+
+def test_report_needs_a_file_or_security_hub(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report"])
+    assert exit_info.value.code == 2
+    assert "findings" in capsys.readouterr().err
