@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import boto3
 from botocore.stub import Stubber
 
 from scanmonster import ROOT
@@ -183,6 +184,21 @@ def run_oversized(
         evaluations = runner(check_id, client_factory).evaluate(event).evaluations
     stubber.assert_no_pending_responses()
     return evaluations
+
+
+def stub_account_summary(aws, **values: int | None) -> Stubber:
+    """Stub GetAccountSummary on the check's client: moto's full map with `values` applied
+    (None removes a key), as IAM returns it."""
+    summary = boto3.client("iam").get_account_summary()["SummaryMap"]
+    for key, value in values.items():
+        if value is None:
+            summary.pop(key, None)
+        else:
+            summary[key] = value
+    stubber = Stubber(aws.build_client("iam"))
+    stubber.add_response("get_account_summary", {"SummaryMap": summary}, {})
+    stubber.activate()
+    return stubber
 
 
 def annotation(evaluations: list[dict[str, Any]]) -> str:

@@ -7,30 +7,20 @@ validates the response against the real API model.
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from scanmonster.runtime.errors import InvalidParameterError
-from tests.support import ACCOUNT_ID, NOTIFICATION_TIME, annotation, run_periodic
+from tests.support import (
+    ACCOUNT_ID,
+    NOTIFICATION_TIME,
+    annotation,
+    run_periodic,
+    stub_account_summary,
+)
 
 CHECK = "iam_root_access_key_absent"
-
-
-def stub_summary(aws, **values: int | None) -> Stubber:
-    """Stub GetAccountSummary on the check's client: moto's full map with `values` applied
-    (None removes a key), as IAM returns it."""
-    summary = boto3.client("iam").get_account_summary()["SummaryMap"]
-    for key, value in values.items():
-        if value is None:
-            summary.pop(key, None)
-        else:
-            summary[key] = value
-    stubber = Stubber(aws.build_client("iam"))
-    stubber.add_response("get_account_summary", {"SummaryMap": summary}, {})
-    stubber.activate()
-    return stubber
 
 
 def test_root_user_without_keys_in_moto_is_compliant(aws) -> None:
@@ -48,7 +38,7 @@ def test_root_user_without_keys_in_moto_is_compliant(aws) -> None:
 
 
 def test_root_user_with_an_access_key_is_non_compliant(aws) -> None:
-    stubber = stub_summary(aws, AccountAccessKeysPresent=1)
+    stubber = stub_account_summary(aws, AccountAccessKeysPresent=1)
     evaluations = run_periodic(CHECK, aws)
     assert [(e["ComplianceResourceId"], e["ComplianceType"]) for e in evaluations] == [
         (ACCOUNT_ID, "NON_COMPLIANT")
@@ -72,14 +62,14 @@ def test_root_user_with_an_access_key_is_non_compliant(aws) -> None:
 def test_verdict_for_each_root_user_situation(
     aws, keys: int, password: int, mfa: int, expected: str
 ) -> None:
-    stub_summary(
+    stub_account_summary(
         aws, AccountAccessKeysPresent=keys, AccountPasswordPresent=password, AccountMFAEnabled=mfa
     )
     assert [e["ComplianceType"] for e in run_periodic(CHECK, aws)] == [expected]
 
 
 def test_missing_key_count_is_non_compliant_not_a_crash(aws) -> None:
-    stub_summary(aws, AccountAccessKeysPresent=None)
+    stub_account_summary(aws, AccountAccessKeysPresent=None)
     evaluations = run_periodic(CHECK, aws)
     assert evaluations[0]["ComplianceType"] == "NON_COMPLIANT"
     assert "did not report" in annotation(evaluations)

@@ -7,30 +7,20 @@ botocore's Stubber, which validates the response against the real API model.
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from scanmonster.runtime.errors import InvalidParameterError
-from tests.support import ACCOUNT_ID, NOTIFICATION_TIME, annotation, run_periodic
+from tests.support import (
+    ACCOUNT_ID,
+    NOTIFICATION_TIME,
+    annotation,
+    run_periodic,
+    stub_account_summary,
+)
 
 CHECK = "iam_root_mfa_enabled"
-
-
-def stub_summary(aws, **values: int | None) -> Stubber:
-    """Stub GetAccountSummary on the check's client: moto's full map with `values` applied
-    (None removes a key), as IAM returns it."""
-    summary = boto3.client("iam").get_account_summary()["SummaryMap"]
-    for key, value in values.items():
-        if value is None:
-            summary.pop(key, None)
-        else:
-            summary[key] = value
-    stubber = Stubber(aws.build_client("iam"))
-    stubber.add_response("get_account_summary", {"SummaryMap": summary}, {})
-    stubber.activate()
-    return stubber
 
 
 def test_root_user_without_mfa_in_moto_is_non_compliant(aws) -> None:
@@ -63,7 +53,7 @@ def test_root_user_without_mfa_in_moto_is_non_compliant(aws) -> None:
 def test_verdict_for_each_root_user_situation(
     aws, mfa: int, password: int, keys: int, expected: str
 ) -> None:
-    stubber = stub_summary(
+    stubber = stub_account_summary(
         aws, AccountMFAEnabled=mfa, AccountPasswordPresent=password, AccountAccessKeysPresent=keys
     )
     evaluations = run_periodic(CHECK, aws)
@@ -74,28 +64,28 @@ def test_verdict_for_each_root_user_situation(
 
 
 def test_compliant_annotation_says_mfa_is_on(aws) -> None:
-    stub_summary(aws, AccountMFAEnabled=1, AccountPasswordPresent=1)
+    stub_account_summary(aws, AccountMFAEnabled=1, AccountPasswordPresent=1)
     assert annotation(run_periodic(CHECK, aws)) == (
         "The root user of this account has MFA turned on."
     )
 
 
 def test_root_user_without_password_explains_why_mfa_does_not_apply(aws) -> None:
-    stub_summary(aws, AccountMFAEnabled=0, AccountPasswordPresent=0)
+    stub_account_summary(aws, AccountMFAEnabled=0, AccountPasswordPresent=0)
     text = annotation(run_periodic(CHECK, aws))
     assert "no password" in text
     assert "centralized root access" in text
 
 
 def test_missing_mfa_value_is_non_compliant_not_a_crash(aws) -> None:
-    stub_summary(aws, AccountMFAEnabled=None, AccountPasswordPresent=1)
+    stub_account_summary(aws, AccountMFAEnabled=None, AccountPasswordPresent=1)
     evaluations = run_periodic(CHECK, aws)
     assert evaluations[0]["ComplianceType"] == "NON_COMPLIANT"
     assert "did not report" in annotation(evaluations)
 
 
 def test_missing_password_value_does_not_hide_a_missing_mfa(aws) -> None:
-    stub_summary(aws, AccountMFAEnabled=0, AccountPasswordPresent=None)
+    stub_account_summary(aws, AccountMFAEnabled=0, AccountPasswordPresent=None)
     assert run_periodic(CHECK, aws)[0]["ComplianceType"] == "NON_COMPLIANT"
 
 
