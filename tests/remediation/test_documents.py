@@ -30,7 +30,7 @@ import pytest
 from moto import mock_aws
 
 from scanmonster.registry import load_registry
-from scanmonster.remediation import (
+from scanmonster.remediation.documents import (
     DOCUMENTS_DIR,
     SCRIPT_ACTION,
     DocumentError,
