@@ -3,7 +3,7 @@
 - The rule bundle (every rule Lambda): the runtime, the checks, and rdklib, which is not in
   the Lambda runtime. One bundle serves every check: each function selects its check with
   SCANMONSTER_CHECK_ID.
-- The findings bundle (enrichment and sweep in the security account): the registry, the
+- The findings bundle (enrichment, sweep and one-click in the security account): the registry, the
   tutorials and the risk-acceptance file, which the functions read at run time.
 
 boto3/botocore come with the Lambda Python runtime and are never bundled.
@@ -30,6 +30,9 @@ FINDINGS_MODULES = (
     "findings/",
     "runtime/errors.py",
     "runtime/__init__.py",
+    # The one-click function ships in the same bundle (it reads findings like the others).
+    "remediation/__init__.py",
+    "remediation/oneclick/",
 )
 
 Files = list[tuple[Path, str]]

@@ -40,15 +40,24 @@ def _frameworks(check: Check) -> str:
     return "; ".join(f"{_FRAMEWORK_LABELS[k]} {', '.join(v)}" for k, v in check.frameworks.items())
 
 
+def _fix(check: Check) -> str:
+    """The SSM document that fixes a finding (ours link to their folder), or a dash."""
+    if check.remediation is None:
+        return "–"
+    name = check.remediation.document
+    return name if check.remediation.aws_owned else f"[{name}](remediations/{name}/document.json)"
+
+
 def markdown_table(registry: Registry) -> str:
     rows = [
-        "| Check | Severity | Evaluates | Trigger | Standards |",
-        "| --- | --- | --- | --- | --- |",
+        "| Check | Severity | Evaluates | Trigger | Standards | Fix (SSM document) |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for check in registry.values():
         rows.append(
             f"| `{check.id}`<br>{check.title} | {check.severity} | "
-            f"{', '.join(check.resource_types)} | {_trigger(check)} | {_frameworks(check)} |"
+            f"{', '.join(check.resource_types)} | {_trigger(check)} | {_frameworks(check)} | "
+            f"{_fix(check)} |"
         )
     return "\n".join(rows)
 

@@ -219,11 +219,12 @@ def command_checks(registry: Registry) -> None:
     table = Table(title="ScanMonster checks")
     # The id is what people copy into --checks or cdk.json: never cut short.
     table.add_column("Check", no_wrap=True, min_width=max(len(c) for c in registry))
-    for column in ("Title", "Severity", "Standards"):
+    for column in ("Title", "Severity", "Standards", "Fix (SSM document)"):
         table.add_column(column)
     for check in registry.values():
         standards = "; ".join(f"{k}: {', '.join(v)}" for k, v in check.frameworks.items())
-        table.add_row(check.id, check.title, check.severity, standards)
+        fix = check.remediation.document if check.remediation else "-"
+        table.add_row(check.id, check.title, check.severity, standards, fix)
     Console().print(table)
 
 

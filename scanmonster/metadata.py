@@ -39,6 +39,11 @@ PERMISSION = re.compile(r"^([a-z0-9-]+):([A-Z][A-Za-z0-9]+)$")
 PARAMETER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,128}$")
 DOCUMENT_PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
+# A fixed document parameter may take the value of one of the check's own parameters, so
+# that the fix does what the check, as the team configured it, requires: "${Ports}".
+PARAMETER_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)\}$")
+# The deployment passes the automation role to every document; check.toml never fixes it.
+ASSUME_ROLE_PARAMETER = "AutomationAssumeRole"
 # Our own SSM Automation documents (remediations/<name>/); any other name is AWS-owned.
 OWN_DOCUMENT_PREFIX = "ScanMonster-"
 TITLE_MAX = 150
@@ -79,18 +84,61 @@ class Parameter:
     maximum: int | None = None
 
 
+def parameter_text(value: Any) -> str:
+    """A parameter value as AWS Config keeps it (text); the runtime converts it back.
+
+    The same text goes to a rule's InputParameters and to a remediation's StaticValue, so
+    the check and its fix read one configured value the same way.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(parameter_text(v) for v in value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Remediation:
     """The SSM Automation document that fixes a check's finding, and what it needs."""
 
     document: str
     resource_parameter: str | None  # the document parameter that receives the resource id
-    parameters: dict[str, str]  # fixed document parameters
+    # Fixed document parameters as written: text, or "${Name}" for the check's parameter Name.
+    parameters: dict[str, str]
     permissions: tuple[str, ...]  # IAM actions the fix needs (its automation role's policy)
 
     @property
     def aws_owned(self) -> bool:
         return not self.document.startswith(OWN_DOCUMENT_PREFIX)
+
+    @property
+    def references(self) -> dict[str, str]:
+        """Document parameter -> the check parameter whose configured value it takes."""
+        return {
+            name: match.group(1)
+            for name, value in self.parameters.items()
+            if (match := PARAMETER_REFERENCE.match(value))
+        }
+
+    def document_parameters(self, check_values: dict[str, Any]) -> dict[str, str]:
+        """The fixed parameters, each reference replaced by the check's configured value.
+
+        `check_values` holds every parameter of the check (defaults filled in), typed as the
+        rule receives them; the result is text, as AWS Config's StaticValue holds it.
+        """
+        resolved = {}
+        for name, value in self.parameters.items():
+            reference = PARAMETER_REFERENCE.match(value)
+            if reference is None:
+                resolved[name] = value
+                continue
+            if reference.group(1) not in check_values:
+                raise KeyError(
+                    f"remediation parameter {name} takes the check parameter "
+                    f"{reference.group(1)}, which has no value here"
+                )
+            resolved[name] = parameter_text(check_values[reference.group(1)])
+        return resolved
 
 
 @dataclass(frozen=True)
@@ -188,7 +236,7 @@ def parse_check(raw: dict[str, Any], *, folder: Path, path: Path | str) -> Check
             "type or of a permission",
         )
 
-    remediation = _parse_remediation(v, raw.get("remediation"))
+    remediation = _parse_remediation(v, raw.get("remediation"), parameters)
 
     return Check(
         id=check_id,
@@ -324,7 +372,9 @@ def _parse_frameworks(v: _Validator, raw: Any) -> dict[str, tuple[str, ...]]:
     return frameworks
 
 
-def _parse_remediation(v: _Validator, raw: Any) -> Remediation | None:
+def _parse_remediation(
+    v: _Validator, raw: Any, check_parameters: dict[str, Parameter]
+) -> Remediation | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -346,6 +396,7 @@ def _parse_remediation(v: _Validator, raw: Any) -> Remediation | None:
         for k, x in parameters.items()
     ):
         v.fail("remediation.parameters", "must map document parameter names to text values")
+    _check_fixed_parameters(v, resource_parameter, parameters, check_parameters)
     permissions = raw.get("permissions")
     if not isinstance(permissions, list) or not permissions:
         v.fail("remediation.permissions", "required: the IAM actions the fix needs")
@@ -361,6 +412,37 @@ def _parse_remediation(v: _Validator, raw: Any) -> Remediation | None:
         parameters=dict(parameters),
         permissions=tuple(permissions),
     )
+
+
+def _check_fixed_parameters(
+    v: _Validator,
+    resource_parameter: str | None,
+    parameters: dict[str, str],
+    check_parameters: dict[str, Parameter],
+) -> None:
+    if resource_parameter == ASSUME_ROLE_PARAMETER:
+        v.fail(
+            "remediation.resource_parameter",
+            f"{ASSUME_ROLE_PARAMETER} receives the automation role, not the resource id",
+        )
+    for name, value in parameters.items():
+        where = f"remediation.parameters.{name}"
+        if name == ASSUME_ROLE_PARAMETER:
+            # One role per document, built by the deployment from the declared permissions:
+            # a role named here would bypass it.
+            v.fail(where, "the deployment supplies the automation role; never fix it here")
+        if name == resource_parameter:
+            v.fail(where, "is the resource_parameter: AWS Config fills it with the resource id")
+        if "${" in value:
+            reference = PARAMETER_REFERENCE.match(value)
+            if reference is None:
+                v.fail(where, f"{value!r}: a reference is the whole value, '${{Name}}'")
+            if reference.group(1) not in check_parameters:
+                known = ", ".join(check_parameters) or "none"
+                v.fail(
+                    where,
+                    f"'{value}' names no parameter of this check (its parameters: {known})",
+                )
 
 
 def _check_permissions(v: _Validator, permissions: tuple[str, ...]) -> None:

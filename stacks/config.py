@@ -8,9 +8,11 @@ half-made template. Pure Python: the tests exercise it without synthesizing anyt
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanmonster.acceptance import RiskAcceptance
 from scanmonster.metadata import FREQUENCIES, SEVERITIES
 from scanmonster.registry import Registry
 from scanmonster.runtime.errors import InvalidParameterError
@@ -64,6 +66,30 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class AutoRemediation:
+    """How AWS Config runs one check's fix by itself (the team opted the check in).
+
+    Limits are AWS Config's (RemediationConfiguration in the API model); the defaults are
+    cautious: a few attempts, spaced out, a small share of resources at a time, and a stop
+    as soon as a tenth of them fail.
+    """
+
+    maximum_attempts: int = 3  # MaximumAutomaticAttempts, 1-25
+    retry_seconds: int = 600  # RetryAttemptSeconds, 1-2678000
+    concurrency_percent: int = 10  # SsmControls.ConcurrentExecutionRatePercentage, 1-100
+    error_percent: int = 10  # SsmControls.ErrorPercentage, 1-100
+
+
+# Key in cdk.json -> (field, minimum, maximum).
+AUTO_REMEDIATION_LIMITS = {
+    "maximum_attempts": (1, 25),
+    "retry_seconds": (1, 2678000),
+    "concurrency_percent": (1, 100),
+    "error_percent": (1, 100),
+}
+
+
+@dataclass(frozen=True)
 class ConfigRecorderSettings:
     """Optional: a Config recorder and delivery channel for accounts that have none."""
 
@@ -84,7 +110,7 @@ class DeploymentConfig:
     tutorial_base_url: str | None
     notification_emails: tuple[str, ...]
     notification_minimum_severity: str
-    auto_remediation: tuple[str, ...]
+    auto_remediation: dict[str, AutoRemediation]  # the checks whose fixes run by themselves
     management_account_rules: bool
     config_recorder: ConfigRecorderSettings | None
     resource_prefix: str
@@ -103,6 +129,23 @@ class DeploymentConfig:
 
     def code_bucket_name(self, region: str) -> str:
         return f"{self.resource_prefix}-code-{self.admin_account_id}-{region}"
+
+    # Names two templates share: the security account's one-click function assumes the
+    # starter role of a member account, which trusts that function's role by name.
+    @property
+    def one_click_role_name(self) -> str:
+        """The one-click function's role, in the security account."""
+        return f"{self.resource_prefix}-one-click"
+
+    @property
+    def remediation_starter_role_name(self) -> str:
+        """In every member account: may only start the fixes Config is configured with."""
+        return f"{self.resource_prefix}-remediation-starter"
+
+    @property
+    def automation_role_path(self) -> str:
+        """Every automation role lives under this IAM path: PassRole is scoped to it."""
+        return f"/{self.resource_prefix}/remediation/"
 
 
 def load_config(context: Any, registry: Registry) -> DeploymentConfig:
@@ -135,7 +178,7 @@ def load_config(context: Any, registry: Registry) -> DeploymentConfig:
     checks = _checks(context.get("checks", {}), registry)
     language, base_url = _tutorials(context.get("tutorials", {}))
     emails, minimum_severity = _notifications(context.get("notifications", {}))
-    auto_remediation = _auto_remediation(context.get("auto_remediation", []), checks, registry)
+    auto_remediation = _auto_remediation(context.get("auto_remediation", {}), checks, registry)
     recorder = _recorder(context.get("config_recorder"))
     prefix = context.get("resource_prefix", "scanmonster")
     if not isinstance(prefix, str) or not PREFIX.match(prefix):
@@ -303,16 +346,53 @@ def _notifications(raw: Any) -> tuple[tuple[str, ...], str]:
 
 def _auto_remediation(
     raw: Any, checks: dict[str, CheckSettings], registry: Registry
-) -> tuple[str, ...]:
-    ids = _check_ids(raw, "auto_remediation", registry)
-    for index, check_id in enumerate(ids):
+) -> dict[str, AutoRemediation]:
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            "auto_remediation",
+            'must be an object keyed by check id, e.g. {"s3_bucket_ssl_requests_only": {}}',
+        )
+    opted_in = {}
+    for check_id, settings in raw.items():
+        key = f"auto_remediation.{check_id}"
+        if check_id not in registry:
+            raise ConfigError(key, "unknown check")
         if check_id not in checks:
-            raise ConfigError(f"auto_remediation[{index}]", f"{check_id!r} is not enabled")
-        if not registry[check_id].remediation_document:
+            raise ConfigError(key, "the check is not enabled")
+        if registry[check_id].remediation is None:
+            raise ConfigError(key, "the check has no remediation document")
+        if not isinstance(settings, dict):
+            raise ConfigError(key, "must be an object ({} takes the defaults)")
+        unknown = sorted(set(settings) - set(AUTO_REMEDIATION_LIMITS))
+        if unknown:
             raise ConfigError(
-                f"auto_remediation[{index}]", f"{check_id!r} has no remediation document yet"
+                f"{key}.{unknown[0]}",
+                f"unknown key (known: {', '.join(AUTO_REMEDIATION_LIMITS)})",
             )
-    return tuple(ids)
+        for name, value in settings.items():
+            low, high = AUTO_REMEDIATION_LIMITS[name]
+            if type(value) is not int or not low <= value <= high:
+                raise ConfigError(
+                    f"{key}.{name}", f"{value!r}: a whole number from {low} to {high}"
+                )
+        opted_in[check_id] = AutoRemediation(**settings)
+    return opted_in
+
+
+def refuse_automatic_fixes_of_accepted_risks(
+    config: DeploymentConfig, acceptances: Sequence[RiskAcceptance]
+) -> None:
+    """AWS Config's automatic remediation knows nothing of risk acceptances (they live in
+    Security Hub): it would undo a setting the team decided to keep. So a check cannot be
+    both automatically fixed and accepted somewhere; the team chooses."""
+    for acceptance in acceptances:
+        if acceptance.check in config.auto_remediation:
+            raise ConfigError(
+                f"auto_remediation.{acceptance.check}",
+                f"risk-acceptances.toml accepts this check's risk (acceptance "
+                f"'{acceptance.id}'), and an automatic fix would undo what was accepted: "
+                "keep the check manual (one click still works), or remove the acceptance",
+            )
 
 
 def _recorder(raw: Any) -> ConfigRecorderSettings | None:

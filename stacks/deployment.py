@@ -24,7 +24,13 @@ from scanmonster.bundle import findings_bundle_files, rule_bundle_files, write_b
 from scanmonster.registry import Registry, load_registry
 from scanmonster.site import build_site
 from stacks.code import CodeBucketStack
-from stacks.config import CONTEXT_KEY, ConfigError, DeploymentConfig, load_config
+from stacks.config import (
+    CONTEXT_KEY,
+    ConfigError,
+    DeploymentConfig,
+    load_config,
+    refuse_automatic_fixes_of_accepted_risks,
+)
 from stacks.findings import FindingsStack, SecurityHubAdminStack, SecurityHubOrganizationStack
 from stacks.member import MemberStack
 from stacks.organization import OrganizationStack
@@ -90,7 +96,8 @@ def build(app: cdk.App, registry: Registry | None = None) -> Deployment:
     refuse_examples_with_credentials(config)
     # Risk acceptances are code: a bad entry (unknown check, past or far expiry, no reason)
     # stops the deployment here, with the entry and the field named.
-    load_acceptances(ACCEPTANCES_FILE, registry, today=datetime.now(UTC).date())
+    acceptances = load_acceptances(ACCEPTANCES_FILE, registry, today=datetime.now(UTC).date())
+    refuse_automatic_fixes_of_accepted_risks(config, acceptances)
     with_nag(app)
     prefix = config.resource_prefix
 

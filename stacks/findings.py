@@ -5,7 +5,8 @@
 - security account, every region: Security Hub is turned on for new accounts automatically;
 - security account, home region: cross-region finding aggregation, an organization-wide
   Config aggregator, the enrichment and risk-acceptance functions, the notification topic,
-  insights, and the tutorial site the findings link to.
+  insights, the tutorial site the findings link to, and the "ScanMonster fix" custom
+  action with its function (one-click remediation).
 
 AWS Config already sends every evaluation of our rules to Security Hub; we enrich those
 findings in place (BatchUpdateFindings) instead of importing our own, so there is exactly
@@ -36,6 +37,7 @@ from constructs import Construct
 
 from scanmonster.findings.events import imported_findings_pattern
 from scanmonster.metadata import RULE_NAME_PREFIX
+from scanmonster.remediation import oneclick
 from stacks.buckets import access_log_bucket, private_bucket
 from stacks.code import harden_bucket_deployment_handler
 from stacks.config import DeploymentConfig
@@ -150,6 +152,7 @@ class FindingsStack(cdk.Stack):
                 targets.LambdaFunction(self.sweep, dead_letter_queue=failed, retry_attempts=2)
             ],
         )
+        self.one_click = self._one_click(config, code, failed)
         for construct_id, (name, group_by) in INSIGHTS.items():
             securityhub.CfnInsight(
                 self, construct_id, name=name, group_by_attribute=group_by, filters=FAILED_OPEN
@@ -335,6 +338,112 @@ class FindingsStack(cdk.Stack):
             # One sweep at a time, and a burst of imports cannot exhaust the account.
             reserved_concurrent_executions=1 if read else 10,
         )
+
+    def _one_click(
+        self, config: DeploymentConfig, code: lambda_.Code, failed: sqs.Queue
+    ) -> lambda_.Function:
+        """ "ScanMonster fix": a custom action on selected findings starts each check's
+        configured remediation in the finding's own account and region, through the member
+        account's starter role (stacks/remediation.py), and writes the outcome as a note."""
+        # CloudFormation has AWS::SecurityHub::ActionTarget; aws-cdk-lib has no L1 for it.
+        action = cdk.CfnResource(
+            self,
+            "FixAction",
+            type="AWS::SecurityHub::ActionTarget",
+            properties={
+                "Name": oneclick.ACTION_NAME,
+                "Id": oneclick.ACTION_ID,
+                "Description": oneclick.ACTION_DESCRIPTION,
+            },
+        )
+        cdk.Validations.of(action).acknowledge(
+            cdk.Acknowledgment(
+                id="CloudFormation-Validate::F3006",
+                reason="AWS::SecurityHub::ActionTarget is a CloudFormation type (cfn-lint "
+                "validates it in the tests); CDK's own type list lacks it.",
+            )
+        )
+        log_group = logs.LogGroup(
+            self, "OneClickLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.RETAIN
+        )
+        role = iam.Role(
+            self,
+            "OneClickRole",
+            # Named: every member account's starter role trusts exactly this role.
+            role_name=config.one_click_role_name,
+            description="ScanMonster one click: starts configured remediations in member "
+            "accounts and notes the outcome on the findings",
+            assumed_by=iam.ServicePrincipal(
+                "lambda.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+            ),
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="AssumeStarterRoles",
+                actions=["sts:AssumeRole"],
+                resources=[
+                    f"arn:{self.partition}:iam::*:role/{config.remediation_starter_role_name}"
+                ],
+                # Only roles of accounts in this organization.
+                conditions={"StringEquals": {"aws:ResourceOrgID": config.organization_id}},
+            )
+        )
+        cdk.Validations.of(role).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/"
+                f"{config.remediation_starter_role_name}]",
+                reason="The starter role of whichever member account the finding comes from; "
+                "only accounts of the organization (aws:ResourceOrgID).",
+            )
+        )
+        hub = f"arn:{self.partition}:securityhub:{self.region}:{self.account}:hub/default"
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="NoteOutcome", actions=["securityhub:BatchUpdateFindings"], resources=[hub]
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="WriteOwnLogs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        )
+        function = lambda_.Function(
+            self,
+            "OneClick",
+            description="ScanMonster: start the fix of findings chosen in Security Hub",
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=oneclick.HANDLER,
+            code=code,
+            role=role,
+            environment={
+                oneclick.LANGUAGE: config.tutorial_language,
+                oneclick.STARTER_ROLE: config.remediation_starter_role_name,
+                oneclick.REGIONS: ",".join(config.regions),
+            },
+            timeout=cdk.Duration.minutes(5),
+            memory_size=512,
+            log_group=log_group,
+            dead_letter_queue=failed,
+            reserved_concurrent_executions=5,
+            retry_attempts=0,  # a failed run is kept in the dead-letter queue, not repeated
+        )
+        events.Rule(
+            self,
+            "FixActionChosen",
+            description='A person chose "ScanMonster fix" on findings in Security Hub',
+            event_pattern=events.EventPattern(
+                **_pattern_kwargs(
+                    oneclick.custom_action_pattern(action.get_att("ActionTargetArn").to_string())
+                )
+            ),
+            # No retry: a person clicked, and starting a fix twice is not what they asked.
+            targets=[targets.LambdaFunction(function, dead_letter_queue=failed, retry_attempts=0)],
+        )
+        return function
 
 
 def _pattern_kwargs(pattern: dict[str, Any]) -> dict[str, Any]:

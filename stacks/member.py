@@ -20,10 +20,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from scanmonster.metadata import Check
+from scanmonster.metadata import Check, parameter_text
 from scanmonster.registry import Registry
 from scanmonster.runtime.handler import CHECK_ID_VARIABLE
 from stacks.config import CheckSettings, DeploymentConfig
+from stacks.remediation import MemberRemediations
 
 HANDLER = "scanmonster.runtime.handler.lambda_handler"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -42,15 +43,6 @@ FREQUENCIES = {
 # What the runtime itself calls, besides the check's declared read actions.
 RUNTIME_ACTIONS = ("config:PutEvaluations",)
 CHANGE_RUNTIME_ACTIONS = ("config:GetResourceConfigHistory",)  # oversized items
-
-
-def parameter_text(value: Any) -> str:
-    """AWS Config keeps InputParameters as text; the runtime converts them back."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(parameter_text(v) for v in value)
-    return str(value)
 
 
 class MemberRules(Construct):
@@ -257,4 +249,12 @@ class MemberStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.rules = MemberRules(
             self, "Checks", config=config, registry=registry, code_key=code_key
+        )
+        self.remediations = MemberRemediations(
+            self,
+            "Remediations",
+            config=config,
+            checks=[registry[check_id] for check_id in config.checks],
+            rules=self.rules.rules,
+            is_home_region=self.rules.is_home_region,
         )

@@ -35,10 +35,13 @@ bundle = sys.argv[1]
 sys.path.insert(0, bundle)
 sys.modules["rdklib"] = None  # not in this bundle: importing it must not be needed
 import scanmonster.findings.handler as handler
+import scanmonster.remediation.oneclick.handler as one_click
 from scanmonster.acceptance import ACCEPTANCES_FILE, load_acceptances
 from scanmonster.registry import load_registry
 from scanmonster.tutorials import load_tutorial
 assert handler.__file__.startswith(bundle), handler.__file__
+assert one_click.__file__.startswith(bundle), one_click.__file__
+assert one_click._registry()["s3_bucket_ssl_requests_only"].remediation is not None
 registry = load_registry()
 assert str(ACCEPTANCES_FILE).startswith(bundle)
 load_acceptances(ACCEPTANCES_FILE, registry, today=date.today())
@@ -91,6 +94,10 @@ def test_findings_bundle_holds_only_what_the_functions_use(tmp_path) -> None:
     names = {name for _, name in findings_bundle_files()}
     assert not any(
         name.startswith(("scanmonster/scan/", "scanmonster/report/", "rdklib/")) for name in names
+    )
+    # The one-click function needs no SSM document: Config holds the remediation.
+    assert not any(
+        name.startswith(("remediations/", "scanmonster/remediation/documents")) for name in names
     )
     assert "risk-acceptances.toml" in names
 

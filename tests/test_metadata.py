@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scanmonster.metadata import MetadataError, load_check
+from scanmonster.metadata import MetadataError, load_check, parameter_text
 from scanmonster.registry import load_registry
 
 VALID = """
@@ -205,3 +205,92 @@ def test_invalid_remediation_names_the_field(
     with pytest.raises(MetadataError) as error:
         load_check(folder)
     assert error.value.field == field
+
+
+# --- fixed parameters that take the check's own configured value: "${Name}" ----------------
+
+REFERENCE = """
+[remediation]
+document = "ScanMonster-RevokeAdminPortsFromInternet"
+resource_parameter = "GroupId"
+permissions = ["ec2:RevokeSecurityGroupIngress"]
+
+[remediation.parameters]
+Count = "${Limit}"
+Mode = "merge"
+"""
+
+
+def test_a_reference_takes_the_value_the_check_is_configured_with(tmp_path: Path) -> None:
+    fix = load_check(write_check(tmp_path, VALID + REFERENCE)).remediation
+    assert fix.parameters == {"Count": "${Limit}", "Mode": "merge"}  # as written
+    assert fix.references == {"Count": "Limit"}
+    assert fix.document_parameters({"Limit": 3}) == {"Count": "3", "Mode": "merge"}
+    assert fix.document_parameters({"Limit": 40}) == {"Count": "40", "Mode": "merge"}
+
+
+def test_a_reference_without_a_value_is_an_error_naming_both_parameters(tmp_path: Path) -> None:
+    fix = load_check(write_check(tmp_path, VALID + REFERENCE)).remediation
+    with pytest.raises(KeyError, match="Count takes the check parameter Limit"):
+        fix.document_parameters({})
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (True, "true"),
+        (False, "false"),
+        ([22, 3389], "22,3389"),
+        (["a", "b"], "a,b"),
+        ([True, False], "true,false"),
+        (14, "14"),
+        ("x", "x"),
+    ],
+)
+def test_values_are_rendered_as_aws_config_text(value: object, text: str) -> None:
+    assert parameter_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    [
+        ('"${Limit}"', '"${Nope}"', "remediation.parameters.Count", "names no parameter"),
+        ('"${Limit}"', '"at most ${Limit}"', "remediation.parameters.Count", "the whole value"),
+        ('"${Limit}"', '"${Limit"', "remediation.parameters.Count", "the whole value"),
+        (
+            'Mode = "merge"',
+            'AutomationAssumeRole = "arn:aws:iam::123456789012:role/Mine"',
+            "remediation.parameters.AutomationAssumeRole",
+            "the deployment supplies the automation role",
+        ),
+        (
+            'Mode = "merge"',
+            'GroupId = "sg-12345678"',
+            "remediation.parameters.GroupId",
+            "is the resource_parameter",
+        ),
+        (
+            'resource_parameter = "GroupId"',
+            'resource_parameter = "AutomationAssumeRole"',
+            "remediation.resource_parameter",
+            "receives the automation role",
+        ),
+    ],
+)
+def test_invalid_fixed_parameters_name_the_field(
+    tmp_path: Path, old: str, new: str, field: str, problem: str
+) -> None:
+    assert old in REFERENCE
+    folder = write_check(tmp_path, VALID + REFERENCE.replace(old, new, 1))
+    with pytest.raises(MetadataError) as error:
+        load_check(folder)
+    assert error.value.field == field
+    assert problem in error.value.problem
+    assert str(folder / "check.toml") in str(error.value)
+
+
+def test_a_check_without_parameters_cannot_reference_one(tmp_path: Path) -> None:
+    text = VALID.split("[parameters.Limit]")[0] + '[frameworks]\nfsbp = ["S3.8"]\n'
+    folder = write_check(tmp_path, text + REFERENCE)
+    with pytest.raises(MetadataError, match=r"its parameters: none"):
+        load_check(folder)

@@ -11,6 +11,7 @@ registered check: anything else is never touched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,9 @@ FIELD_REMEDIATION = "scanmonster_remediation"
 FIELD_STATE = "scanmonster_state"
 FIELD_ACCEPTANCE = "scanmonster_acceptance"
 FIELD_ACCEPTANCE_EXPIRES = "scanmonster_acceptance_expires"
+# Written by the one-click action (remediation/oneclick): "started <UTC time>", "refused",
+# "failed". The enricher never reads it, so it survives enrichment (fields merge by key).
+FIELD_FIX = "scanmonster_fix"
 # Framework key in check.toml -> field; CIS versions share one field ("v3.0.0/1.5").
 FIELD_FRAMEWORKS = {
     "fsbp": "scanmonster_fsbp",
@@ -97,6 +101,24 @@ class Finding:
 def product_name(raw: Mapping[str, Any]) -> str | None:
     fields = raw.get("ProductFields") or {}
     return fields.get(PRODUCT_NAME_FIELD) or raw.get("ProductName")
+
+
+# AWS Config's own product in one region: only AWS Config can import findings under it, so
+# a finding with exactly this ProductArn was written by Config, whatever its other fields
+# claim (a finding of another product may copy Config's ProductFields, never its ARN).
+_CONFIG_PRODUCT_ARN = re.compile(
+    r"arn:(?P<partition>aws(?:-[a-z]+)*):securityhub:(?P<region>[a-z0-9-]+)::product/aws/config"
+)
+
+
+def config_product_partition(raw: Mapping[str, Any]) -> str | None:
+    """The partition of a finding whose ProductArn is exactly AWS Config's product in the
+    finding's own region (`arn:<partition>:securityhub:<region>::product/aws/config`), or
+    None for any other ProductArn."""
+    match = _CONFIG_PRODUCT_ARN.fullmatch(str(raw.get("ProductArn", "")))
+    if match is None or match.group("region") != _region(raw):
+        return None
+    return match.group("partition")
 
 
 def rule_name(raw: Mapping[str, Any]) -> str | None:

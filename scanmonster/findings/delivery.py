@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
-
-from scanmonster.findings.plan import Plan
 
 MAX_PER_CALL = 100  # the BatchUpdateFindings limit
 UPDATE_ATTEMPTS = 3
@@ -27,17 +25,38 @@ log = logging.getLogger(__name__)
 Identifier = dict[str, str]
 
 
-def group_requests(plans: Sequence[Plan]) -> list[tuple[dict[str, Any], list[Identifier]]]:
+class _Identified(Protocol):
+    @property
+    def identifier(self) -> Identifier: ...
+
+
+class Update(Protocol):
+    """One finding's update: the enricher's plans (plan.Plan) and the one-click action's
+    notes (remediation/oneclick) both are. Equal `group_key`s mean equal `request`s."""
+
+    @property
+    def finding(self) -> _Identified: ...
+
+    @property
+    def request(self) -> Mapping[str, Any]: ...
+
+    @property
+    def group_key(self) -> str: ...
+
+
+def group_requests(plans: Sequence[Update]) -> list[tuple[dict[str, Any], list[Identifier]]]:
     """(request, finding identifiers) per distinct request, in first-seen order."""
     groups: dict[str, tuple[dict[str, Any], list[Identifier]]] = {}
     for plan in plans:
-        groups.setdefault(plan.group_key, (plan.request, []))[1].append(plan.finding.identifier)
+        groups.setdefault(plan.group_key, (dict(plan.request), []))[1].append(
+            plan.finding.identifier
+        )
     return list(groups.values())
 
 
 def update_findings(
     securityhub: Any,
-    plans: Sequence[Plan],
+    plans: Sequence[Update],
     *,
     attempts: int = UPDATE_ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import aws_cdk as cdk
 import pytest
 
-from stacks.config import ConfigError, load_config
+from scanmonster.acceptance import parse_acceptances
+from stacks.config import ConfigError, load_config, refuse_automatic_fixes_of_accepted_risks
 from stacks.deployment import build
 from tests.deploy.conftest import cdk_json_context, example_settings
 from tests.support import registry
@@ -49,6 +52,25 @@ def test_defaults() -> None:
     assert config.config_recorder is None
     assert config.management_account_rules is True
     assert config.checks["iam_password_policy_strong"].parameters["MinimumPasswordLength"] == 14
+    assert config.auto_remediation == {}  # every fix is manual unless the team opts in
+
+
+def test_automatic_remediation_takes_cautious_defaults_and_explicit_values() -> None:
+    config = load(
+        auto_remediation={
+            "s3_bucket_ssl_requests_only": {},
+            "kms_key_rotation_enabled": {"maximum_attempts": 5, "concurrency_percent": 50},
+        }
+    )
+    defaults = config.auto_remediation["s3_bucket_ssl_requests_only"]
+    assert (defaults.maximum_attempts, defaults.retry_seconds) == (3, 600)
+    assert (defaults.concurrency_percent, defaults.error_percent) == (10, 10)
+    chosen = config.auto_remediation["kms_key_rotation_enabled"]
+    assert (chosen.maximum_attempts, chosen.concurrency_percent, chosen.error_percent) == (
+        5,
+        50,
+        10,
+    )
 
 
 def test_administering_from_the_management_account_calls_as_self() -> None:
@@ -167,11 +189,53 @@ def test_disabled_checks_are_left_out() -> None:
             "not one of",
         ),
         (
-            {"auto_remediation": ["s3_bucket_public_access_blocked"]},
-            "auto_remediation[0]",
-            "no remediation document yet",
+            {"auto_remediation": ["s3_bucket_ssl_requests_only"]},
+            "auto_remediation",
+            "object keyed by check id",
         ),
-        ({"auto_remediation": ["nope_nope_nope"]}, "auto_remediation[0]", "unknown check"),
+        (
+            {"auto_remediation": {"iam_root_mfa_enabled": {}}},
+            "auto_remediation.iam_root_mfa_enabled",
+            "no remediation document",
+        ),
+        (
+            {"auto_remediation": {"nope_nope_nope": {}}},
+            "auto_remediation.nope_nope_nope",
+            "unknown",
+        ),
+        (
+            {
+                "checks": {"disabled": ["s3_bucket_ssl_requests_only"]},
+                "auto_remediation": {"s3_bucket_ssl_requests_only": {}},
+            },
+            "auto_remediation.s3_bucket_ssl_requests_only",
+            "not enabled",
+        ),
+        (
+            {"auto_remediation": {"s3_bucket_ssl_requests_only": True}},
+            "auto_remediation.s3_bucket_ssl_requests_only",
+            "must be an object",
+        ),
+        (
+            {"auto_remediation": {"s3_bucket_ssl_requests_only": {"attempts": 3}}},
+            "auto_remediation.s3_bucket_ssl_requests_only.attempts",
+            "unknown key",
+        ),
+        (
+            {"auto_remediation": {"s3_bucket_ssl_requests_only": {"maximum_attempts": 26}}},
+            "auto_remediation.s3_bucket_ssl_requests_only.maximum_attempts",
+            "from 1 to 25",
+        ),
+        (
+            {"auto_remediation": {"s3_bucket_ssl_requests_only": {"error_percent": 0}}},
+            "auto_remediation.s3_bucket_ssl_requests_only.error_percent",
+            "from 1 to 100",
+        ),
+        (
+            {"auto_remediation": {"s3_bucket_ssl_requests_only": {"retry_seconds": True}}},
+            "auto_remediation.s3_bucket_ssl_requests_only.retry_seconds",
+            "whole number",
+        ),
         ({"management_account_rules": "yes"}, "management_account_rules", "true or false"),
         ({"config_recorder": {"bucket": "x"}}, "config_recorder.delivery_bucket", "required"),
         ({"resource_prefix": "ScanMonster"}, "resource_prefix", "a-z"),
@@ -209,3 +273,30 @@ def test_example_values_are_refused_when_credentials_are_at_hand(monkeypatch) ->
         r"123456789012",
     ):
         build(app)
+
+
+def test_a_check_cannot_be_both_fixed_automatically_and_accepted() -> None:
+    config = load(auto_remediation={"s3_bucket_ssl_requests_only": {}})
+    accepted = parse_acceptances(
+        """
+[[acceptance]]
+id = "legacy-http-bucket"
+check = "s3_bucket_ssl_requests_only"
+accounts = ["123456789012"]
+regions = ["*"]
+resource = "legacy-*"
+reason = "An old appliance reads these buckets over HTTP until it is replaced."
+approver = "security-team@example.com"
+expires = 2026-12-31
+""",
+        registry(),
+        today=datetime.date(2026, 11, 28),
+    )
+    with pytest.raises(ConfigError) as error:
+        refuse_automatic_fixes_of_accepted_risks(config, accepted)
+    assert error.value.key == "auto_remediation.s3_bucket_ssl_requests_only"
+    assert "legacy-http-bucket" in str(error.value)
+    # Accepting another check's risk is no conflict.
+    refuse_automatic_fixes_of_accepted_risks(
+        load(auto_remediation={"kms_key_rotation_enabled": {}}), accepted
+    )

@@ -82,7 +82,8 @@ def test_imported_findings_of_our_rules_trigger_the_enrichment(templates) -> Non
     (rule,) = [
         r
         for r in resources(template, "AWS::Events::Rule").values()
-        if "EventPattern" in r["Properties"]
+        if r["Properties"].get("EventPattern", {}).get("detail-type")
+        == ["Security Hub Findings - Imported"]
     ]
     assert rule["Properties"]["EventPattern"] == imported_findings_pattern("scanmonster-")
     (target,) = rule["Properties"]["Targets"]

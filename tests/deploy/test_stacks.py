@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from scanmonster.metadata import parameter_text
 from stacks.config import load_config
 from stacks.deployment import synthesize_member_template
-from stacks.member import parameter_text
 from tests.deploy.conftest import example_settings, resources
 from tests.support import registry
 

@@ -34,6 +34,9 @@ BROAD_MANAGED_POLICIES = (
 )
 SCOPING_KEYS = {"aws:SourceAccount", "aws:SourceArn"}
 READ_VERBS = ("Get", "List")
+# IAM writes that change an account setting, not an identity, and have no resource-level
+# permissions: the password policy fix (ScanMonster-StrengthenPasswordPolicy) needs it.
+ACCOUNT_SETTINGS = {"iam:UpdateAccountPasswordPolicy"}
 
 
 def as_list(value: Any) -> list[Any]:
@@ -66,11 +69,11 @@ def test_no_wildcard_action_and_no_broad_write_on_everything(templates, stack) -
                     # No wildcard (iam:*, sts:*, config:Put*, s3:*) on every resource ...
                     assert "*" not in action, (name, action)
                     # ... no identity or role changes, no assumed roles ...
-                    if action.startswith(("iam:", "sts:")):
+                    if action.startswith(("iam:", "sts:")) and action not in ACCOUNT_SETTINGS:
                         assert action.split(":")[1].startswith(READ_VERBS), (name, action)
                     # ... and the only write to AWS Config is reporting evaluations.
                     if action.startswith("config:") and not action.startswith(
-                        ("config:Get", "config:List", "config:Describe")
+                        ("config:Get", "config:List", "config:Describe", "config:Select")
                     ):
                         assert action == "config:PutEvaluations", (name, action)
 
@@ -185,3 +188,78 @@ def test_cfn_lint_harness_reports_a_broken_template(templates) -> None:
         json.dumps(broken), regions=["us-east-1"], config=ManualArgs(ignore_checks=["W3005"])
     )
     assert {m.rule.id[0] for m in matches} >= {"E"}
+
+
+def allow_statements(template: dict) -> Iterator[tuple[str, dict]]:
+    """What identities may do: Allow statements of identity policies (no Principal)."""
+    for name, document in policy_documents(template):
+        for statement in as_list(document["Statement"]):
+            if statement["Effect"] == "Allow" and "Principal" not in statement:
+                yield name, statement
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_pass_role_only_for_automation_roles_and_only_to_ssm(templates, stack) -> None:
+    for name, statement in allow_statements(templates[stack]):
+        if any(a.lower().startswith("iam:pass") for a in as_list(statement["Action"])):
+            assert statement["Action"] == "iam:PassRole", name
+            assert statement["Condition"] == {
+                "StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}
+            }, name
+            for resource in as_list(statement["Resource"]):
+                assert json.dumps(resource).endswith(':role/scanmonster/remediation/*"]]}'), name
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_roles_ssm_may_assume_are_automation_roles_of_this_account(templates, stack) -> None:
+    for name, role in resources(templates[stack], "AWS::IAM::Role").items():
+        properties = role["Properties"]
+        trusted = [
+            s
+            for s in properties["AssumeRolePolicyDocument"]["Statement"]
+            if "ssm.amazonaws.com" in json.dumps(s["Principal"])
+        ]
+        in_path = properties.get("Path") == "/scanmonster/remediation/"
+        assert bool(trusted) == in_path, name  # the path holds automation roles only
+        for statement in trusted:
+            assert statement["Principal"] == {"Service": "ssm.amazonaws.com"}, name
+            assert statement["Condition"]["StringEquals"]["aws:SourceAccount"], name
+            assert ":automation-execution/*" in json.dumps(statement["Condition"]["ArnLike"])
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_roles_are_assumed_only_across_the_organization_and_only_the_starter(
+    templates, stack
+) -> None:
+    for name, statement in allow_statements(templates[stack]):
+        actions = as_list(statement["Action"])
+        if any(a.startswith("sts:") for a in actions):
+            assert actions == ["sts:AssumeRole"], name
+            assert statement["Condition"] == {
+                "StringEquals": {"aws:ResourceOrgID": example_settings()["organization_id"]}
+            }, name
+            for resource in as_list(statement["Resource"]):
+                assert json.dumps(resource).endswith(':role/scanmonster-remediation-starter"]]}')
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_finding_cannot_reach_arbitrary_actions(templates, stack) -> None:
+    """Roles another account may assume can start configured remediations and pass the
+    automation roles: no other write, nothing on every resource but a read."""
+    template = templates[stack]
+    for name, role in resources(template, "AWS::IAM::Role").items():
+        trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        if not any("AWS" in s["Principal"] for s in trust):
+            continue
+        for statement in trust:
+            condition = statement["Condition"]
+            assert condition["ArnEquals"]["aws:PrincipalArn"], name  # one role, by name
+        granted = {
+            action
+            for policy in resources(template, "AWS::IAM::Policy").values()
+            if {"Ref": name} in policy["Properties"]["Roles"]
+            for statement in as_list(policy["Properties"]["PolicyDocument"]["Statement"])
+            for action in as_list(statement["Action"])
+        }
+        writes = {a for a in granted if not a.split(":")[1].startswith(("Get", "List", "Select"))}
+        assert writes <= {"config:StartRemediationExecution", "iam:PassRole"}, name

@@ -55,7 +55,9 @@ def test_one_failed_finding_gets_the_exact_enrichment(api) -> None:
                 "scanmonster": "true",
                 "scanmonster_check": "s3_bucket_public_access_blocked",
                 "scanmonster_tutorial": f"{BASE_URL}/en/s3_bucket_public_access_blocked.html",
-                "scanmonster_remediation": "none",
+                "scanmonster_remediation": (
+                    "AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock"
+                ),
                 "scanmonster_fsbp": "S3.8",
                 "scanmonster_cis": "v1.4.0/2.1.5,v3.0.0/2.1.4",
                 "scanmonster_state": "FAILED",

@@ -8,7 +8,8 @@
   parameters substituted (after the allowedPattern check), its result is read through the
   step's output selectors and types, and the code is the inlined script of the built
   document. Against moto: the check itself, on the configuration item the local scanner
-  builds from the API state, turns from NON_COMPLIANT to COMPLIANT; the exact API state
+  builds from the API state (or, for an account-wide check, reading the API as its
+  scheduled run does), turns from NON_COMPLIANT to COMPLIANT; the exact API state
   afterwards is asserted (what must stay, stays); a second run changes nothing and says so;
   a missing resource fails with an error naming it; and the script calls exactly the IAM
   actions its header declares (a write only when it changes something).
@@ -27,6 +28,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from scanmonster.registry import load_registry
@@ -40,7 +42,7 @@ from scanmonster.remediation.documents import (
 )
 from scanmonster.runtime.clients import ClientFactory
 from scanmonster.scan.collectors import collect
-from tests.support import verdict
+from tests.support import run_periodic, verdict
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -48,6 +50,7 @@ ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/ScanMonsterRemediation"
 ADMIN_PORTS = "ScanMonster-RevokeAdminPortsFromInternet"
 REQUIRE_TLS = "ScanMonster-RequireTlsForBucket"
 EMPTY_DEFAULT = "ScanMonster-EmptyDefaultSecurityGroup"
+STRENGTHEN = "ScanMonster-StrengthenPasswordPolicy"
 SG = "AWS::EC2::SecurityGroup"
 S3 = "AWS::S3::Bucket"
 PLACEHOLDER = re.compile(r"\{\{\s*script:")
@@ -66,6 +69,18 @@ PATTERN_EXAMPLES = {
     "BucketName": (
         ["my-bucket", "logs.example.com", "abc"],
         ["My_Bucket", "ab", "bucket/../x", "-bucket", "a" * 64, "b; aws s3 rb"],
+    ),
+    "MinimumPasswordLength": (
+        ["6", "9", "14", "99", "100", "119", "128"],
+        ["5", "0", "129", "200", "014", "14.0", " 14", "", "fourteen", "14\n"],
+    ),
+    "PasswordReusePrevention": (
+        ["1", "9", "10", "19", "24"],
+        ["0", "25", "30", "01", "-1", "", "24\n"],
+    ),
+    "RequireCharacterClasses": (
+        ["true", "false"],
+        ["True", "TRUE", "yes", "1", "", "true\n", "false; true"],
     ),
     "AutomationAssumeRole": (
         [
@@ -97,7 +112,7 @@ def test_every_folder_is_a_document_and_fixes_existing_checks() -> None:
         p.name for p in DOCUMENTS_DIR.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     )
     assert sorted(documents()) == folders
-    assert {ADMIN_PORTS, REQUIRE_TLS, EMPTY_DEFAULT} <= set(documents())
+    assert {ADMIN_PORTS, REQUIRE_TLS, EMPTY_DEFAULT, STRENGTHEN} <= set(documents())
     registry = load_registry()
     for document in documents().values():
         assert document.fixes, document.name
@@ -106,6 +121,7 @@ def test_every_folder_is_a_document_and_fixes_existing_checks() -> None:
     assert documents()[ADMIN_PORTS].fixes == ("ec2_security_group_admin_ports_restricted",)
     assert documents()[REQUIRE_TLS].fixes == ("s3_bucket_ssl_requests_only",)
     assert documents()[EMPTY_DEFAULT].fixes == ("ec2_default_security_group_closed",)
+    assert documents()[STRENGTHEN].fixes == ("iam_password_policy_strong",)
 
 
 @pytest.mark.parametrize("name", sorted(documents()))
@@ -802,3 +818,273 @@ def test_the_arns_use_the_bucket_partition(moto: None, monkeypatch: pytest.Monke
 def test_a_missing_bucket_fails_clearly(moto: None, monkeypatch: pytest.MonkeyPatch) -> None:
     message = fails(REQUIRE_TLS, monkeypatch, BucketName="scanmonster-no-such-bucket")
     assert "Bucket scanmonster-no-such-bucket does not exist" in message
+
+
+# --- ScanMonster-StrengthenPasswordPolicy ------------------------------------------------------
+
+PASSWORD_CHECK = "iam_password_policy_strong"
+PASSWORD_STEP = "StrengthenPasswordPolicy"
+CLASSES = (
+    "RequireUppercaseCharacters",
+    "RequireLowercaseCharacters",
+    "RequireNumbers",
+    "RequireSymbols",
+)
+
+
+def iam() -> Any:
+    return boto3.client("iam", region_name=REGION)
+
+
+def password_policy() -> dict[str, Any]:
+    """The policy as moto returns it: every field present (real IAM leaves MaxPasswordAge
+    and PasswordReusePrevention out when they are off; moto gives MaxPasswordAge 0)."""
+    return iam().get_account_password_policy()["PasswordPolicy"]
+
+
+def password_verdict(parameters: dict[str, str] | None = None) -> str:
+    """The check's own verdict, from a scheduled run against the account's API state."""
+    factory = ClientFactory(session=boto3.Session(region_name=REGION))
+    (evaluation,) = run_periodic(PASSWORD_CHECK, factory, parameters=parameters)
+    return evaluation["ComplianceType"]
+
+
+def test_a_weak_policy_is_raised_and_everything_else_kept(
+    moto: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Longer than required, reuse too low, one character type, expiry with hard expiry, and
+    # users not allowed to change their own password: only reuse and the types may change.
+    iam().update_account_password_policy(
+        MinimumPasswordLength=20,
+        PasswordReusePrevention=5,
+        RequireSymbols=True,
+        MaxPasswordAge=90,
+        HardExpiry=True,
+        AllowUsersToChangePassword=False,
+    )
+    assert password_verdict() == "NON_COMPLIANT"
+
+    result = run(STRENGTHEN, monkeypatch)
+
+    assert password_policy() == {
+        "MinimumPasswordLength": 20,  # stricter than 14: kept
+        "PasswordReusePrevention": 24,
+        **dict.fromkeys(CLASSES, True),
+        "AllowUsersToChangePassword": False,
+        "ExpirePasswords": True,
+        "MaxPasswordAge": 90,
+        "HardExpiry": True,
+    }
+    assert password_verdict() == "COMPLIANT"
+    assert result[f"{PASSWORD_STEP}.Changed"] is True
+    assert result[f"{PASSWORD_STEP}.ChangedSettings"] == [
+        {"Setting": "PasswordReusePrevention", "Before": "5", "After": "24"},
+        {"Setting": "RequireUppercaseCharacters", "Before": "false", "After": "true"},
+        {"Setting": "RequireLowercaseCharacters", "Before": "false", "After": "true"},
+        {"Setting": "RequireNumbers", "Before": "false", "After": "true"},
+    ]
+    message = result[f"{PASSWORD_STEP}.Message"]
+    assert "reuse prevention last 5 -> last 24 passwords" in message
+    assert "uppercase letters, lowercase letters, numbers now required" in message
+    assert "minimum length" not in message
+    assert "Existing passwords keep working" in message
+    assert result.actions == set(documents()[STRENGTHEN].permissions)
+
+    again = run(STRENGTHEN, monkeypatch)
+
+    assert again[f"{PASSWORD_STEP}.Changed"] is False
+    assert again[f"{PASSWORD_STEP}.ChangedSettings"] == []
+    assert again[f"{PASSWORD_STEP}.Message"].startswith("Nothing changed")
+    assert again.actions == {"iam:GetAccountPasswordPolicy"}  # read only: nothing written
+    assert password_policy()["MinimumPasswordLength"] == 20
+
+
+def test_an_account_without_a_policy_gets_one(moto: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert password_verdict() == "NON_COMPLIANT"
+
+    result = run(STRENGTHEN, monkeypatch)
+
+    assert password_policy() == {
+        "MinimumPasswordLength": 14,
+        "PasswordReusePrevention": 24,
+        **dict.fromkeys(CLASSES, True),
+        "AllowUsersToChangePassword": True,
+        "ExpirePasswords": False,
+        "MaxPasswordAge": 0,  # moto's "never expire"
+        "HardExpiry": False,
+    }
+    assert password_verdict() == "COMPLIANT"
+    assert result[f"{PASSWORD_STEP}.ChangedSettings"] == [
+        {"Setting": "MinimumPasswordLength", "Before": "not set", "After": "14"},
+        {"Setting": "PasswordReusePrevention", "Before": "not set", "After": "24"},
+        *({"Setting": c, "Before": "not set", "After": "true"} for c in CLASSES),
+        {"Setting": "AllowUsersToChangePassword", "Before": "not set", "After": "true"},
+    ]
+    assert result[f"{PASSWORD_STEP}.Message"].startswith("The account had no password policy")
+    assert result.actions == set(documents()[STRENGTHEN].permissions)
+
+    again = run(STRENGTHEN, monkeypatch)
+
+    assert again[f"{PASSWORD_STEP}.Changed"] is False
+    assert again.actions == {"iam:GetAccountPasswordPolicy"}
+
+
+def test_a_new_policy_is_never_weaker_than_iams_default_rules(
+    moto: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a policy IAM asks for 8 characters and three of four character types; a
+    team that asks for less must not get less than that."""
+    run(STRENGTHEN, monkeypatch, MinimumPasswordLength="6", RequireCharacterClasses="false")
+
+    policy = password_policy()
+    assert policy["MinimumPasswordLength"] == 8
+    assert {c: policy[c] for c in CLASSES} == dict.fromkeys(CLASSES, True)
+    parameters = {"MinimumPasswordLength": "6", "RequireCharacterClasses": "false"}
+    assert password_verdict(parameters) == "COMPLIANT"
+
+
+def test_the_configured_thresholds_are_honoured(
+    moto: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    iam().update_account_password_policy(
+        MinimumPasswordLength=14,
+        PasswordReusePrevention=10,
+        RequireSymbols=True,
+        AllowUsersToChangePassword=True,
+    )
+    parameters = {
+        "MinimumPasswordLength": "16",
+        "PasswordReusePrevention": "5",
+        "RequireCharacterClasses": "false",
+    }
+    assert password_verdict(parameters) == "NON_COMPLIANT"
+
+    result = run(STRENGTHEN, monkeypatch, **parameters)
+
+    policy = password_policy()
+    assert policy["MinimumPasswordLength"] == 16
+    assert policy["PasswordReusePrevention"] == 10  # more than the 5 asked for: kept
+    # Character types not asked for: none added, and the one already required stays.
+    assert {c: policy[c] for c in CLASSES} == {
+        **dict.fromkeys(CLASSES, False),
+        "RequireSymbols": True,
+    }
+    assert policy["AllowUsersToChangePassword"] is True
+    assert result[f"{PASSWORD_STEP}.ChangedSettings"] == [
+        {"Setting": "MinimumPasswordLength", "Before": "14", "After": "16"}
+    ]
+    assert password_verdict(parameters) == "COMPLIANT"
+    assert password_verdict() == "NON_COMPLIANT"  # the default thresholds ask for more
+
+
+def test_the_fix_resolved_from_check_toml_satisfies_the_check(
+    moto: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The values the deployment passes: check.toml's references, resolved with the team's
+    configured thresholds, reach the document and leave the check passing with them."""
+    check = load_registry()[PASSWORD_CHECK]
+    configured = {**check.default_parameters(), "MinimumPasswordLength": 16}
+    resolved = check.remediation.document_parameters(configured)
+    assert resolved == {
+        "MinimumPasswordLength": "16",
+        "PasswordReusePrevention": "24",
+        "RequireCharacterClasses": "true",
+    }
+    iam().update_account_password_policy(MinimumPasswordLength=14)
+
+    run(STRENGTHEN, monkeypatch, **resolved)
+
+    assert password_policy()["MinimumPasswordLength"] == 16
+    assert password_verdict({"MinimumPasswordLength": "16"}) == "COMPLIANT"
+
+
+def test_the_policy_as_iam_returns_it_is_written_back_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Real IAM leaves out MaxPasswordAge, PasswordReusePrevention and HardExpiry when they
+    are off, and adds ExpirePasswords, which UpdateAccountPasswordPolicy does not take. The
+    Stubber checks the write against the API model and the exact parameters."""
+    client = boto3.Session(region_name=REGION).client("iam")
+    stubber = Stubber(client)
+    current = {
+        "MinimumPasswordLength": 10,
+        **dict.fromkeys(CLASSES, True),
+        "RequireNumbers": False,
+        "AllowUsersToChangePassword": True,
+        "ExpirePasswords": True,
+        "MaxPasswordAge": 365,
+    }
+    stubber.add_response("get_account_password_policy", {"PasswordPolicy": current})
+    stubber.add_response(
+        "update_account_password_policy",
+        {},
+        {
+            "MinimumPasswordLength": 14,
+            "PasswordReusePrevention": 24,
+            **dict.fromkeys(CLASSES, True),
+            "AllowUsersToChangePassword": True,
+            "HardExpiry": False,
+            "MaxPasswordAge": 365,
+        },
+    )
+    stubber.activate()
+    monkeypatch.setattr(boto3, "client", lambda *args, **kwargs: client)
+
+    result = run(STRENGTHEN, monkeypatch)
+
+    stubber.assert_no_pending_responses()
+    assert [c["Setting"] for c in result[f"{PASSWORD_STEP}.ChangedSettings"]] == [
+        "MinimumPasswordLength",
+        "PasswordReusePrevention",
+        "RequireNumbers",
+    ]
+    assert "reuse prevention off -> last 24 passwords" in result[f"{PASSWORD_STEP}.Message"]
+
+
+@pytest.mark.parametrize(
+    ("events", "named"),
+    [
+        ({"MinimumPasswordLength": "5"}, "MinimumPasswordLength '5'"),
+        ({"PasswordReusePrevention": "25"}, "PasswordReusePrevention '25'"),
+        ({"RequireCharacterClasses": "yes"}, "RequireCharacterClasses 'yes'"),
+    ],
+)
+def test_the_script_itself_refuses_values_out_of_range(
+    moto: None, events: dict[str, str], named: str
+) -> None:
+    """SSM's allowedPattern stops these first; the script does not rely on it."""
+    module = script_module(STRENGTHEN)
+    with pytest.raises(Exception) as error:  # noqa: PT011 - the class is the script's own
+        module.handler(events, {})
+    assert type(error.value).__name__ == "RemediationError"
+    assert named in str(error.value)
+    assert "nothing was changed" in str(error.value)
+    with pytest.raises(iam().exceptions.NoSuchEntityException):
+        iam().get_account_password_policy()
+
+
+@pytest.mark.parametrize(
+    "failing", ["get_account_password_policy", "update_account_password_policy"]
+)
+def test_iam_refusing_fails_clearly_and_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """moto grants everything, so IAM's refusal comes from botocore's Stubber."""
+    client = boto3.Session(region_name=REGION).client("iam")
+    stubber = Stubber(client)
+    if failing == "update_account_password_policy":
+        stubber.add_response(
+            "get_account_password_policy",
+            {"PasswordPolicy": {"MinimumPasswordLength": 8, "AllowUsersToChangePassword": True}},
+        )
+    stubber.add_client_error(failing, service_error_code="AccessDenied", http_status_code=403)
+    stubber.activate()
+    monkeypatch.setattr(boto3, "client", lambda *args, **kwargs: client)
+
+    message = fails(STRENGTHEN, monkeypatch)
+
+    verb = "read" if failing.startswith("get") else "write"
+    assert f"Could not {verb} the account password policy" in message
+    assert "AccessDenied" in message
+    assert message.endswith("nothing was changed.")
+    stubber.assert_no_pending_responses()
