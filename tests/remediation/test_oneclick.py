@@ -774,6 +774,57 @@ def test_refusals_and_fixes_in_one_click(aws: Aws) -> None:
     )
 
 
+def test_a_refusal_keeps_the_acceptance_note_it_answers(aws: Aws) -> None:
+    """Nothing is lost: the note of a suppressed finding holds the acceptance (reason,
+    approver, expiry); the refusal comes first and the acceptance stays below it."""
+    acceptance = (
+        "Risk accepted (public-website) by security-team@example.com until 2027-03-31 (UTC). "
+        "Reason: The bucket serves the public website."
+    )
+    suppressed = bucket(
+        "team-a-website",
+        2,
+        Workflow={"Status": "SUPPRESSED"},
+        Note={"Text": acceptance, "UpdatedBy": "scanmonster", "UpdatedAt": "2026-11-01T00:00:00Z"},
+    )
+    aws.notes(1)
+
+    run(aws, suppressed)
+
+    text, field = aws.notes_by_finding()[suppressed["Id"]]
+    assert field == "refused"
+    assert text.startswith("ScanMonster did not start a fix")
+    assert text.endswith(f"Earlier note: {acceptance}")
+
+
+def test_a_second_click_replaces_the_first_note_and_a_long_note_is_cut(aws: Aws) -> None:
+    clicked_before = bucket(
+        "team-a-public-assets",
+        1,
+        Note={"Text": "ScanMonster started the fix at ...", "UpdatedBy": "scanmonster-one-click"},
+    )
+    long_comment = bucket(
+        "team-a-catalogue",
+        2,
+        Workflow={"Status": "SUPPRESSED"},
+        Note={"Text": "Talked to the owner. " * 40, "UpdatedBy": "alice"},
+    )
+    aws.assume(MEMBER)
+    aws.non_compliant(MEMBER, HOME, S3, [("AWS::S3::Bucket", "team-a-public-assets")])
+    aws.start(MEMBER, HOME, S3, [("AWS::S3::Bucket", "team-a-public-assets")])
+    aws.notes(2)
+
+    run(aws, clicked_before, long_comment)
+
+    notes = aws.notes_by_finding()
+    assert "Earlier note" not in notes[clicked_before["Id"]][0]
+    text = notes[long_comment["Id"]][0]
+    assert len(text) == 512
+    assert text.startswith("ScanMonster did not start a fix")  # the verdict is never cut
+    assert "Earlier note: Talked to the owner." in text
+    assert text.endswith("…")
+
+
 # -- what AWS refuses -----------------------------------------------------------------------
 
 

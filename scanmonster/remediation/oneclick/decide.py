@@ -26,6 +26,7 @@ from scanmonster.remediation.oneclick.settings import OneClickSettings
 from scanmonster.remediation.oneclick.verdicts import FindingRef, Group, Verdict
 
 ARCHIVED = "ARCHIVED"
+UPDATED_BY = "scanmonster-one-click"  # Note.UpdatedBy of every note one-click writes
 ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 # ASFF Compliance.Status values: a note only repeats one of these, never other text.
 COMPLIANCE_STATUSES = ("PASSED", "WARNING", "FAILED", "NOT_AVAILABLE")
@@ -38,10 +39,11 @@ class Target:
     finding: Finding
     check: Check
     partition: str
+    earlier_note: str | None = None
 
     @property
     def ref(self) -> FindingRef:
-        return FindingRef(self.finding.id, self.finding.product_arn)
+        return FindingRef(self.finding.id, self.finding.product_arn, self.earlier_note)
 
     @property
     def group(self) -> Group:
@@ -51,7 +53,8 @@ class Target:
 def decide(
     raw: Mapping[str, Any], registry: Mapping[str, Check], settings: OneClickSettings
 ) -> Target | Verdict:
-    ref = FindingRef(raw["Id"], raw["ProductArn"])
+    earlier = earlier_note(raw)
+    ref = FindingRef(raw["Id"], raw["ProductArn"], earlier)
     partition = asff.config_product_partition(raw)
     check = asff.our_check(raw, registry)
     if partition is None or check is None:
@@ -71,4 +74,15 @@ def decide(
         return Verdict(ref, v.BAD_ACCOUNT, facts)
     if finding.region not in settings.regions:
         return Verdict(ref, v.BAD_REGION, facts)
-    return Target(finding, check, partition)
+    return Target(finding, check, partition, earlier)
+
+
+def earlier_note(raw: Mapping[str, Any]) -> str | None:
+    """The finding's note, unless one-click wrote it (a second click replaces the first)."""
+    note = raw.get("Note")
+    if not isinstance(note, Mapping) or note.get("UpdatedBy") == UPDATED_BY:
+        return None
+    text = note.get("Text")
+    if not isinstance(text, str):
+        return None
+    return " ".join(text.split()) or None

@@ -39,15 +39,14 @@ from scanmonster.findings.delivery import update_findings
 from scanmonster.metadata import Check
 from scanmonster.remediation.oneclick import member
 from scanmonster.remediation.oneclick import verdicts as v
-from scanmonster.remediation.oneclick.decide import Target, decide
+from scanmonster.remediation.oneclick.decide import UPDATED_BY, Target, decide
 from scanmonster.remediation.oneclick.settings import OWN_ACTIONS, OneClickSettings
-from scanmonster.remediation.oneclick.texts import facts_for, note_text
+from scanmonster.remediation.oneclick.texts import facts_for, note_text, with_earlier_note
 from scanmonster.remediation.oneclick.verdicts import FindingRef, Group, Verdict
 from scanmonster.runtime.errors import ScanMonsterError
 
 ROLE_SESSION_NAME = "scanmonster-one-click"
 ROLE_SESSION_SECONDS = 900  # the AssumeRole minimum: a group takes seconds
-UPDATED_BY = "scanmonster-one-click"
 
 # AWS error codes that are expected conditions of an organization (an account the
 # deployment has not reached, a rule not deployed there...): the reason the note gives.
@@ -180,7 +179,11 @@ def note_request(verdict: Verdict, runtime: Runtime) -> dict[str, Any]:
     value = f"{v.STARTED} {verdict.facts['time']}" if status == v.STARTED else status
     return {
         "Note": {
-            "Text": note_text(verdict, runtime.settings.language),
+            "Text": with_earlier_note(
+                note_text(verdict, runtime.settings.language),
+                verdict.finding.earlier_note,
+                runtime.settings.language,
+            ),
             "UpdatedBy": UPDATED_BY,
         },
         "UserDefinedFields": {FIELD_FIX: value},

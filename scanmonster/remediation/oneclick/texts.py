@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scanmonster.findings.texts import fit
+from scanmonster.findings.texts import NOTE_MAX, fit
 from scanmonster.remediation.oneclick import verdicts as v
 from scanmonster.remediation.oneclick.verdicts import Verdict
 
@@ -211,6 +211,22 @@ def note_text(verdict: Verdict, language: str) -> str:
     if verdict.reason == v.NOT_STARTED:
         facts["message"] = " ".join(facts.get("message", "").split()) or _NO_MESSAGE[language]
     return fit(TEXTS[language][verdict.reason].format_map(_Facts(facts)))
+
+
+_EARLIER = {"en": "Earlier note: ", "ja": "以前のメモ: "}
+# Below this many characters of room, an earlier note would be a stub: leave it out.
+_EARLIER_MIN = 40
+
+
+def with_earlier_note(text: str, earlier: str | None, language: str) -> str:
+    """The verdict's text, then the finding's earlier note, cut to fit the 512 characters
+    (the verdict itself is never cut for it)."""
+    if not earlier:
+        return text
+    combined = f"{text}\n\n{_EARLIER[language]}{earlier}"
+    if NOTE_MAX - len(text) < _EARLIER_MIN + len(_EARLIER[language]):
+        return text
+    return fit(combined)
 
 
 def wait_sentence(hours: str, language: str) -> str:

@@ -58,10 +58,13 @@ FAILURES = (
 
 @dataclass(frozen=True)
 class FindingRef:
-    """A finding as BatchUpdateFindings names it."""
+    """A finding as BatchUpdateFindings names it, and the note it carried before the click
+    (unless one-click wrote it): the new note keeps it, so that nothing written there (a
+    risk acceptance, a person's comment) is lost."""
 
     id: str
     product_arn: str
+    earlier_note: str | None = field(default=None, compare=False)
 
     @property
     def identifier(self) -> dict[str, str]:
