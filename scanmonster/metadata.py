@@ -62,14 +62,19 @@ _TOP_LEVEL_KEYS = {
 }
 
 
-class MetadataError(ValueError):
-    """A check's metadata is invalid; the message names the file and the field."""
+class FileFieldError(ValueError):
+    """A file ScanMonster reads as data is invalid; the message names the file and the
+    field, so the person who edits it knows exactly where to look."""
 
     def __init__(self, path: Path | str, field_name: str, problem: str) -> None:
         super().__init__(f"{path}: field '{field_name}': {problem}")
         self.path = str(path)
         self.field = field_name
         self.problem = problem
+
+
+class MetadataError(FileFieldError):
+    """A check's metadata (check.toml) is invalid."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from scanmonster import ROOT
-from scanmonster.metadata import CHECK_ID, DOCUMENT_NAME, OWN_DOCUMENT_PREFIX, PERMISSION
+from scanmonster.metadata import (
+    CHECK_ID,
+    DOCUMENT_NAME,
+    OWN_DOCUMENT_PREFIX,
+    PERMISSION,
+    FileFieldError,
+)
 
 DOCUMENTS_DIR = ROOT / "remediations"
 DOCUMENT_FILE = "document.json"
@@ -51,14 +57,8 @@ PAYLOAD_SELECTOR = re.compile(r"^\$\.Payload\.[A-Za-z][A-Za-z0-9]*$")
 MAX_DOCUMENT_BYTES = 64 * 1024
 
 
-class DocumentError(ValueError):
-    """A remediation document is invalid; the message names the file and the field."""
-
-    def __init__(self, path: Path | str, field_name: str, problem: str) -> None:
-        super().__init__(f"{path}: field '{field_name}': {problem}")
-        self.path = str(path)
-        self.field = field_name
-        self.problem = problem
+class DocumentError(FileFieldError):
+    """A remediation document (or remediations/aws-owned.toml) is invalid."""
 
 
 @dataclass(frozen=True)
