@@ -219,8 +219,10 @@ def command_checks(registry: Registry) -> None:
     table = Table(title="ScanMonster checks")
     # The id is what people copy into --checks or cdk.json: never cut short.
     table.add_column("Check", no_wrap=True, min_width=max(len(c) for c in registry))
-    for column in ("Title", "Severity", "Standards", "Fix (SSM document)"):
+    for column in ("Title", "Severity", "Standards"):
         table.add_column(column)
+    # A document name is looked up in the SSM console: folded, never cut short.
+    table.add_column("Fix (SSM document)", overflow="fold")
     for check in registry.values():
         standards = "; ".join(f"{k}: {', '.join(v)}" for k, v in check.frameworks.items())
         fix = check.remediation.document if check.remediation else "-"

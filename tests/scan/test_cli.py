@@ -126,6 +126,13 @@ def test_checks_lists_every_check(capsys) -> None:
     out = capsys.readouterr().out
     for check_id in registry():
         assert check_id in out  # whole: people copy it
+    # Each fix's document, whole once the folding is undone (people look it up in SSM).
+    unfolded = "".join(
+        "".join(cell.strip() for cell in line.split("│")[5:6]) for line in out.splitlines()
+    )
+    for check in registry().values():
+        if check.remediation:
+            assert check.remediation.document in unfolded
 
 
 def test_tutorial_prints_the_japanese_text(capsys) -> None:
