@@ -22,6 +22,32 @@ FAILURE_TOLERANCE_PERCENTAGE = 10
 MAX_CONCURRENT_PERCENTAGE = 25
 
 
+# IAM resource types whose explicit name (RoleName, ...) requires CAPABILITY_NAMED_IAM.
+_NAMED_IAM = {
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::User": "UserName",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::IAM::InstanceProfile": "InstanceProfileName",
+}
+
+
+def required_capabilities(template: dict[str, Any]) -> list[str]:
+    """What CloudFormation must be told the template does to IAM: a named IAM resource
+    (the one-click starter role, which the security account trusts by name) needs
+    CAPABILITY_NAMED_IAM; without it every stack instance fails."""
+    named = any(
+        resource.get("Properties", {}).get(_NAMED_IAM.get(resource["Type"], ""))
+        for resource in template.get("Resources", {}).values()
+    )
+    if named:
+        return ["CAPABILITY_NAMED_IAM"]
+    has_iam = any(
+        r["Type"].startswith("AWS::IAM::") for r in template.get("Resources", {}).values()
+    )
+    return ["CAPABILITY_IAM"] if has_iam else []
+
+
 class OrganizationStack(cdk.Stack):
     def __init__(
         self,
@@ -52,7 +78,7 @@ class OrganizationStack(cdk.Stack):
                 retain_stacks_on_account_removal=False,
             ),
             managed_execution={"Active": True},
-            capabilities=["CAPABILITY_IAM"],
+            capabilities=required_capabilities(member_template),
             operation_preferences=cloudformation.CfnStackSet.OperationPreferencesProperty(
                 failure_tolerance_percentage=FAILURE_TOLERANCE_PERCENTAGE,
                 max_concurrent_percentage=MAX_CONCURRENT_PERCENTAGE,

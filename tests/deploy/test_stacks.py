@@ -11,6 +11,7 @@ import pytest
 from scanmonster.metadata import parameter_text
 from stacks.config import load_config
 from stacks.deployment import synthesize_member_template
+from stacks.organization import required_capabilities
 from tests.deploy.conftest import example_settings, resources
 from tests.support import registry
 
@@ -184,7 +185,13 @@ def test_stack_set_targets_the_ous_and_regions_with_auto_deployment(templates, d
     assert properties["PermissionModel"] == "SERVICE_MANAGED"
     assert properties["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
     assert properties["CallAs"] == "DELEGATED_ADMIN"
-    assert properties["Capabilities"] == ["CAPABILITY_IAM"]
+    # The member template names a role (the one-click starter): without
+    # CAPABILITY_NAMED_IAM, CloudFormation refuses every stack instance.
+    assert any(
+        r["Properties"].get("RoleName")
+        for r in resources(templates["member"], "AWS::IAM::Role").values()
+    )
+    assert properties["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
     assert properties["StackInstancesGroup"] == [
         {
             "DeploymentTargets": {"OrganizationalUnitIds": list(config.target_ou_ids)},
@@ -272,3 +279,18 @@ def test_management_account_gets_the_same_checks(templates, deployment) -> None:
         assert dataclasses.asdict(config)["management_account_id"] == (
             deployment.management[0].account
         )
+
+
+@pytest.mark.parametrize(
+    ("resources_", "expected"),
+    [
+        (
+            {"R": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "x"}}},
+            ["CAPABILITY_NAMED_IAM"],
+        ),
+        ({"R": {"Type": "AWS::IAM::Role", "Properties": {}}}, ["CAPABILITY_IAM"]),
+        ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {}}}, []),
+    ],
+)
+def test_stack_set_capabilities_follow_the_template(resources_, expected) -> None:
+    assert required_capabilities({"Resources": resources_}) == expected
