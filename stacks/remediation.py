@@ -23,7 +23,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from scanmonster.metadata import Check
+from scanmonster.metadata import Check, Remediation
 from scanmonster.remediation.documents import ASSUME_ROLE_PARAMETER, build_document
 from scanmonster.remediation.oneclick import MEMBER_ACTIONS
 from stacks.config import AutoRemediation, DeploymentConfig
@@ -31,6 +31,13 @@ from stacks.config import AutoRemediation, DeploymentConfig
 _Remediation = aws_config.CfnRemediationConfiguration
 RESOURCE_ID = "RESOURCE_ID"  # AWS Config substitutes the noncompliant resource's id
 SSM_SERVICE = "ssm.amazonaws.com"
+
+
+def _fix(check: Check) -> Remediation:
+    """The check's remediation; only called for checks that have one."""
+    if check.remediation is None:
+        raise ValueError(f"{check.id} has no remediation")
+    return check.remediation
 
 
 def remediation_parameters(
@@ -67,7 +74,7 @@ class MemberRemediations(Construct):
         remediated = [c for c in checks if c.remediation is not None]
         by_document: dict[str, list[Check]] = {}
         for check in remediated:
-            by_document.setdefault(check.remediation.document, []).append(check)  # type: ignore[union-attr]
+            by_document.setdefault(_fix(check).document, []).append(check)
 
         self.documents: dict[str, str] = {}  # document name -> TargetId (a Ref for ours)
         self.roles: dict[str, iam.Role] = {}
@@ -119,7 +126,7 @@ class MemberRemediations(Construct):
         stack: cdk.Stack,
         home_only: bool,
     ) -> iam.Role:
-        permissions = sorted({p for c in checks for p in c.remediation.permissions})  # type: ignore[union-attr]
+        permissions = sorted({p for c in checks for p in _fix(c).permissions})
         role = iam.Role(
             self,
             f"AutomationRole{name}",
