@@ -4,8 +4,13 @@ dead-letter queue keeps the event, instead of a "successful" run that lost work.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
+from botocore.exceptions import ClientError
+
+from scanmonster.acceptance import AcceptanceError
 from scanmonster.runtime.errors import ScanMonsterError
 
 _SHOWN = 10
@@ -41,3 +46,22 @@ class DeliveryError(ScanMonsterError):
         super().__init__("; ".join(parts))
         self.unprocessed = list(unprocessed)
         self.unpublished = list(unpublished)
+
+
+@contextmanager
+def failures_logged(log: logging.Logger, name: str) -> Iterator[None]:
+    """Log a failure of the function `name` in one line (its type and message carry ids
+    and counts, never findings) and let it propagate."""
+    try:
+        yield
+    except ClientError as error:
+        log.error(
+            "%s: AWS API call %s failed with %s",
+            name,
+            error.operation_name,
+            error.response.get("Error", {}).get("Code"),
+        )
+        raise
+    except (ScanMonsterError, AcceptanceError) as error:
+        log.error("%s: %s", name, error)
+        raise

@@ -15,22 +15,19 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError
 
-from scanmonster.acceptance import ACCEPTANCES_FILE, AcceptanceError
+from scanmonster.acceptance import ACCEPTANCES_FILE
 from scanmonster.aws import BOTO_CONFIG
 from scanmonster.findings.acceptances import load_deployed_acceptances
+from scanmonster.findings.errors import failures_logged
 from scanmonster.findings.events import findings_of
 from scanmonster.findings.process import Runtime, enrich, sweep
 from scanmonster.findings.settings import Settings, load_settings
 from scanmonster.registry import Registry, load_registry
-from scanmonster.runtime.errors import ScanMonsterError
 
 log = logging.getLogger("scanmonster")
 log.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
@@ -83,29 +80,10 @@ def _runtime() -> Runtime:
 
 
 def enrich_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    with _failures_logged("enrich"):
+    with failures_logged(log, "enrich"):
         return enrich(findings_of(event), _runtime()).as_dict()
 
 
 def sweep_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    with _failures_logged("sweep"):
+    with failures_logged(log, "sweep"):
         return sweep(_runtime()).as_dict()
-
-
-@contextmanager
-def _failures_logged(name: str) -> Iterator[None]:
-    """Log a failure in one line (its type and message carry ids and counts, never
-    findings) and let it propagate."""
-    try:
-        yield
-    except ClientError as error:
-        log.error(
-            "%s: AWS API call %s failed with %s",
-            name,
-            error.operation_name,
-            error.response.get("Error", {}).get("Code"),
-        )
-        raise
-    except (ScanMonsterError, AcceptanceError) as error:
-        log.error("%s: %s", name, error)
-        raise

@@ -40,11 +40,11 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
-    language = _required(environ, LANGUAGE)
+    language = required(environ, LANGUAGE)
     if language not in LANGUAGES:
         raise SettingsError(LANGUAGE, f"'{language}' is not one of {', '.join(LANGUAGES)}")
 
-    base_url = _required(environ, TUTORIAL_BASE_URL)
+    base_url = required(environ, TUTORIAL_BASE_URL)
     if base_url.endswith("/"):
         raise SettingsError(TUTORIAL_BASE_URL, f"'{base_url}' must not end with '/'")
     if not _URL.fullmatch(base_url):
@@ -64,7 +64,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     return Settings(language, base_url, topic_arn, min_severity)
 
 
-def _required(environ: Mapping[str, str], name: str) -> str:
+def required(environ: Mapping[str, str], name: str) -> str:
+    """The variable's value, stripped; unset or blank fails naming it (every function's
+    settings read their variables through this)."""
     value = environ.get(name, "").strip()
     if not value:
         raise SettingsError(name, "required, not set")

@@ -24,6 +24,7 @@ from typing import Any
 
 from scanmonster import ROOT
 from scanmonster.metadata import (
+    ASSUME_ROLE_PARAMETER,
     CHECK_ID,
     DOCUMENT_NAME,
     OWN_DOCUMENT_PREFIX,
@@ -34,7 +35,6 @@ from scanmonster.metadata import (
 DOCUMENTS_DIR = ROOT / "remediations"
 DOCUMENT_FILE = "document.json"
 SCHEMA_VERSION = "0.3"  # Automation runbooks
-ASSUME_ROLE_PARAMETER = "AutomationAssumeRole"
 ASSUME_ROLE = re.compile(r"^\{\{\s*AutomationAssumeRole\s*\}\}$")
 # The assume role pattern must accept a role ARN and refuse anything else.
 ROLE_ARN_EXAMPLES = ("arn:aws:iam::123456789012:role/ScanMonsterRemediation",)

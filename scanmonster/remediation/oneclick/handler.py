@@ -13,20 +13,18 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError
 
 from scanmonster.aws import BOTO_CONFIG
+from scanmonster.findings.errors import failures_logged
 from scanmonster.registry import Registry, load_registry
 from scanmonster.remediation.oneclick.events import findings_of
 from scanmonster.remediation.oneclick.process import Runtime, fix
 from scanmonster.remediation.oneclick.settings import OneClickSettings, load_settings
-from scanmonster.runtime.errors import ScanMonsterError
 
 log = logging.getLogger("scanmonster")
 log.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
@@ -83,23 +81,5 @@ def _runtime() -> Runtime:
 
 
 def one_click_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
-    with _failures_logged():
+    with failures_logged(log, "one-click"):
         return fix(findings_of(event), _runtime()).as_dict()
-
-
-@contextmanager
-def _failures_logged() -> Iterator[None]:
-    """Log a failure in one line (type and message carry ids and counts, never findings)
-    and let it propagate."""
-    try:
-        yield
-    except ClientError as error:
-        log.error(
-            "one-click: AWS API call %s failed with %s",
-            error.operation_name,
-            error.response.get("Error", {}).get("Code"),
-        )
-        raise
-    except ScanMonsterError as error:
-        log.error("one-click: %s", error)
-        raise

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scanmonster.findings.errors import SettingsError
+from scanmonster.findings.settings import required
 from scanmonster.tutorials import LANGUAGES
 
 LANGUAGE = "SCANMONSTER_LANGUAGE"
@@ -46,11 +47,11 @@ class OneClickSettings:
 
 
 def load_settings(environ: Mapping[str, str]) -> OneClickSettings:
-    language = _required(environ, LANGUAGE)
+    language = required(environ, LANGUAGE)
     if language not in LANGUAGES:
         raise SettingsError(LANGUAGE, f"'{language}' is not one of {', '.join(LANGUAGES)}")
 
-    role = _required(environ, STARTER_ROLE)
+    role = required(environ, STARTER_ROLE)
     if not _ROLE_NAME.fullmatch(role):
         raise SettingsError(
             STARTER_ROLE,
@@ -58,7 +59,7 @@ def load_settings(environ: Mapping[str, str]) -> OneClickSettings:
         )
 
     regions: list[str] = []
-    for index, region in enumerate(_required(environ, REGIONS).split(",")):
+    for index, region in enumerate(required(environ, REGIONS).split(",")):
         region = region.strip()
         if not _REGION.fullmatch(region):
             raise SettingsError(
@@ -69,10 +70,3 @@ def load_settings(environ: Mapping[str, str]) -> OneClickSettings:
         if region not in regions:
             regions.append(region)
     return OneClickSettings(language, role, tuple(regions))
-
-
-def _required(environ: Mapping[str, str], name: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise SettingsError(name, "required, not set")
-    return value
