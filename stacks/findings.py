@@ -128,7 +128,7 @@ class FindingsStack(cdk.Stack):
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),
         )
-        self.enrich = self._function(
+        self.enrich = self._findings_function(
             "Enrich", "enrich_handler", code, environment, failed, read=False
         )
         events.Rule(
@@ -142,7 +142,9 @@ class FindingsStack(cdk.Stack):
                 targets.LambdaFunction(self.enrich, dead_letter_queue=failed, retry_attempts=4)
             ],
         )
-        self.sweep = self._function("Sweep", "sweep_handler", code, environment, failed, read=True)
+        self.sweep = self._findings_function(
+            "Sweep", "sweep_handler", code, environment, failed, read=True
+        )
         events.Rule(
             self,
             "DailySweep",
@@ -273,7 +275,7 @@ class FindingsStack(cdk.Stack):
         )
         return f"https://{distribution.distribution_domain_name}"
 
-    def _function(
+    def _findings_function(
         self,
         name: str,
         handler: str,
@@ -283,25 +285,67 @@ class FindingsStack(cdk.Stack):
         *,
         read: bool,
     ) -> lambda_.Function:
+        """Enrichment or sweep: updates (and for the sweep reads) findings, notifies."""
+        hub = f"arn:{self.partition}:securityhub:{self.region}:{self.account}:hub/default"
+        actions = ["securityhub:BatchUpdateFindings"]
+        if read:
+            actions.append("securityhub:GetFindings")
+        return self._function(
+            name,
+            f"scanmonster.findings.handler.{handler}",
+            code,
+            environment,
+            failed,
+            description=f"ScanMonster: {name.lower()} Security Hub findings",
+            role_description=f"ScanMonster {name.lower()}: updates Config findings of "
+            "ScanMonster rules",
+            statements=[
+                iam.PolicyStatement(sid="UpdateFindings", actions=actions, resources=[hub]),
+                iam.PolicyStatement(
+                    sid="Notify", actions=["sns:Publish"], resources=[self.topic.topic_arn]
+                ),
+                iam.PolicyStatement(
+                    sid="EncryptNotifications",
+                    actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                    resources=[self.notification_key.key_arn],
+                ),
+            ],
+            # One sweep at a time, and a burst of imports cannot exhaust the account.
+            reserved_concurrent_executions=1 if read else 10,
+        )
+
+    def _function(
+        self,
+        name: str,
+        handler: str,
+        code: lambda_.Code,
+        environment: dict[str, str],
+        failed: sqs.Queue,
+        *,
+        description: str,
+        role_description: str,
+        statements: list[iam.PolicyStatement],
+        reserved_concurrent_executions: int,
+        role_name: str | None = None,
+        retry_attempts: int | None = None,
+    ) -> lambda_.Function:
+        """A function of this stack: its own log group (a year), its own role (only
+        `statements` and writing its logs), failures kept in the dead-letter queue."""
         log_group = logs.LogGroup(
             self, f"{name}Logs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.RETAIN
         )
         role = iam.Role(
             self,
             f"{name}Role",
-            description=f"ScanMonster {name.lower()}: updates Config findings of ScanMonster rules",
+            role_name=role_name,
+            description=role_description,
             assumed_by=iam.ServicePrincipal(
                 "lambda.amazonaws.com",
                 conditions={"StringEquals": {"aws:SourceAccount": self.account}},
             ),
         )
-        hub = f"arn:{self.partition}:securityhub:{self.region}:{self.account}:hub/default"
-        actions = ["securityhub:BatchUpdateFindings"]
-        if read:
-            actions.append("securityhub:GetFindings")
-        role.add_to_policy(
-            iam.PolicyStatement(sid="UpdateFindings", actions=actions, resources=[hub])
-        )
+        for statement in statements:
+            role.add_to_policy(statement)
         role.add_to_policy(
             iam.PolicyStatement(
                 sid="WriteOwnLogs",
@@ -309,25 +353,13 @@ class FindingsStack(cdk.Stack):
                 resources=[log_group.log_group_arn],
             )
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="Notify", actions=["sns:Publish"], resources=[self.topic.topic_arn]
-            )
-        )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="EncryptNotifications",
-                actions=["kms:GenerateDataKey", "kms:Decrypt"],
-                resources=[self.notification_key.key_arn],
-            )
-        )
         return lambda_.Function(
             self,
             name,
-            description=f"ScanMonster: {name.lower()} Security Hub findings",
+            description=description,
             runtime=RUNTIME,
             architecture=lambda_.Architecture.ARM_64,
-            handler=f"scanmonster.findings.handler.{handler}",
+            handler=handler,
             code=code,
             role=role,
             environment=environment,
@@ -335,8 +367,8 @@ class FindingsStack(cdk.Stack):
             memory_size=512,
             log_group=log_group,
             dead_letter_queue=failed,
-            # One sweep at a time, and a burst of imports cannot exhaust the account.
-            reserved_concurrent_executions=1 if read else 10,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            retry_attempts=retry_attempts,
         )
 
     def _one_click(
@@ -363,73 +395,46 @@ class FindingsStack(cdk.Stack):
                 "validates it in the tests); CDK's own type list lacks it.",
             )
         )
-        log_group = logs.LogGroup(
-            self, "OneClickLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.RETAIN
-        )
-        role = iam.Role(
-            self,
-            "OneClickRole",
+        hub = f"arn:{self.partition}:securityhub:{self.region}:{self.account}:hub/default"
+        function = self._function(
+            "OneClick",
+            oneclick.HANDLER,
+            code,
+            {
+                oneclick.LANGUAGE: config.tutorial_language,
+                oneclick.STARTER_ROLE: config.remediation_starter_role_name,
+                oneclick.REGIONS: ",".join(config.regions),
+            },
+            failed,
+            description="ScanMonster: start the fix of findings chosen in Security Hub",
+            role_description="ScanMonster one click: starts configured remediations in member "
+            "accounts and notes the outcome on the findings",
             # Named: every member account's starter role trusts exactly this role.
             role_name=config.one_click_role_name,
-            description="ScanMonster one click: starts configured remediations in member "
-            "accounts and notes the outcome on the findings",
-            assumed_by=iam.ServicePrincipal(
-                "lambda.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": self.account}},
-            ),
+            statements=[
+                iam.PolicyStatement(
+                    sid="AssumeStarterRoles",
+                    actions=["sts:AssumeRole"],
+                    resources=[
+                        f"arn:{self.partition}:iam::*:role/{config.remediation_starter_role_name}"
+                    ],
+                    # Only roles of accounts in this organization.
+                    conditions={"StringEquals": {"aws:ResourceOrgID": config.organization_id}},
+                ),
+                iam.PolicyStatement(
+                    sid="NoteOutcome", actions=["securityhub:BatchUpdateFindings"], resources=[hub]
+                ),
+            ],
+            reserved_concurrent_executions=5,
+            retry_attempts=0,  # a failed run is kept in the dead-letter queue, not repeated
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="AssumeStarterRoles",
-                actions=["sts:AssumeRole"],
-                resources=[
-                    f"arn:{self.partition}:iam::*:role/{config.remediation_starter_role_name}"
-                ],
-                # Only roles of accounts in this organization.
-                conditions={"StringEquals": {"aws:ResourceOrgID": config.organization_id}},
-            )
-        )
-        cdk.Validations.of(role).acknowledge(
+        cdk.Validations.of(function.role).acknowledge(
             cdk.Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/"
                 f"{config.remediation_starter_role_name}]",
                 reason="The starter role of whichever member account the finding comes from; "
                 "only accounts of the organization (aws:ResourceOrgID).",
             )
-        )
-        hub = f"arn:{self.partition}:securityhub:{self.region}:{self.account}:hub/default"
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="NoteOutcome", actions=["securityhub:BatchUpdateFindings"], resources=[hub]
-            )
-        )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="WriteOwnLogs",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[log_group.log_group_arn],
-            )
-        )
-        function = lambda_.Function(
-            self,
-            "OneClick",
-            description="ScanMonster: start the fix of findings chosen in Security Hub",
-            runtime=RUNTIME,
-            architecture=lambda_.Architecture.ARM_64,
-            handler=oneclick.HANDLER,
-            code=code,
-            role=role,
-            environment={
-                oneclick.LANGUAGE: config.tutorial_language,
-                oneclick.STARTER_ROLE: config.remediation_starter_role_name,
-                oneclick.REGIONS: ",".join(config.regions),
-            },
-            timeout=cdk.Duration.minutes(5),
-            memory_size=512,
-            log_group=log_group,
-            dead_letter_queue=failed,
-            reserved_concurrent_executions=5,
-            retry_attempts=0,  # a failed run is kept in the dead-letter queue, not repeated
         )
         events.Rule(
             self,

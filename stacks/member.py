@@ -23,6 +23,7 @@ from constructs import Construct
 from scanmonster.metadata import Check, parameter_text
 from scanmonster.registry import Registry
 from scanmonster.runtime.handler import CHECK_ID_VARIABLE
+from stacks.conditions import only_if
 from stacks.config import CheckSettings, DeploymentConfig
 from stacks.remediation import MemberRemediations
 
@@ -227,9 +228,7 @@ class MemberRules(Construct):
             input_parameters={k: parameter_text(v) for k, v in settings.parameters.items()} or None,
         )
         if check.scope == "global":
-            for child in scope.node.find_all():
-                if isinstance(child, cdk.CfnResource):
-                    child.cfn_options.condition = self.is_home_region
+            only_if(scope, self.is_home_region)
         return rule
 
 

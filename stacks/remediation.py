@@ -26,6 +26,7 @@ from constructs import Construct
 from scanmonster.metadata import Check, Remediation
 from scanmonster.remediation.documents import ASSUME_ROLE_PARAMETER, build_document
 from scanmonster.remediation.oneclick import MEMBER_ACTIONS
+from stacks.conditions import only_if
 from stacks.config import AutoRemediation, DeploymentConfig
 
 _Remediation = aws_config.CfnRemediationConfiguration
@@ -94,11 +95,6 @@ class MemberRemediations(Construct):
             )
         self.starter = self._starter_role(config, stack) if remediated else None
 
-    def _home_only(self, construct: Construct) -> None:
-        for child in construct.node.find_all():
-            if isinstance(child, cdk.CfnResource):
-                child.cfn_options.condition = self.is_home_region
-
     def _document(self, name: str, check: Check, home_only: bool) -> str:
         assert check.remediation is not None
         if check.remediation.aws_owned:
@@ -115,7 +111,7 @@ class MemberRemediations(Construct):
             update_method="NewVersion",
         )
         if home_only:
-            self._home_only(document)
+            only_if(document, self.is_home_region)
         return document.ref  # the name, and the dependency
 
     def _automation_role(
@@ -160,7 +156,7 @@ class MemberRemediations(Construct):
             )
         )
         if home_only:
-            self._home_only(role)
+            only_if(role, self.is_home_region)
         return role
 
     def _configuration(
@@ -196,7 +192,7 @@ class MemberRemediations(Construct):
             **options,
         )
         if check.scope == "global":
-            configuration.cfn_options.condition = self.is_home_region
+            only_if(configuration, self.is_home_region)
         return configuration
 
     def _starter_role(self, config: DeploymentConfig, stack: cdk.Stack) -> iam.Role:
@@ -268,5 +264,5 @@ class MemberRemediations(Construct):
                 "they use; PassRole is limited to SSM.",
             ),
         )
-        self._home_only(role)
+        only_if(role, self.is_home_region)
         return role
