@@ -45,13 +45,13 @@ def remediation_parameters(
     check: Check, check_values: dict[str, object], role_arn: str
 ) -> dict[str, dict[str, object]]:
     """RemediationConfiguration Parameters: the role, the resource id, the fixed values."""
-    assert check.remediation is not None
+    fix = _fix(check)
     parameters: dict[str, dict[str, object]] = {
         ASSUME_ROLE_PARAMETER: {"StaticValue": {"Values": [role_arn]}}
     }
-    if check.remediation.resource_parameter:
-        parameters[check.remediation.resource_parameter] = {"ResourceValue": {"Value": RESOURCE_ID}}
-    for name, value in check.remediation.document_parameters(check_values).items():
+    if fix.resource_parameter:
+        parameters[fix.resource_parameter] = {"ResourceValue": {"Value": RESOURCE_ID}}
+    for name, value in fix.document_parameters(check_values).items():
         parameters[name] = {"StaticValue": {"Values": [value]}}
     return parameters
 
@@ -96,8 +96,7 @@ class MemberRemediations(Construct):
         self.starter = self._starter_role(config, stack) if remediated else None
 
     def _document(self, name: str, check: Check, home_only: bool) -> str:
-        assert check.remediation is not None
-        if check.remediation.aws_owned:
+        if _fix(check).aws_owned:
             return name  # AWS publishes it in every commercial region
         document = ssm.CfnDocument(
             self,
@@ -166,8 +165,7 @@ class MemberRemediations(Construct):
         rule: aws_config.CustomRule,
         automatic: AutoRemediation | None,
     ) -> aws_config.CfnRemediationConfiguration:
-        assert check.remediation is not None
-        document = check.remediation.document
+        document = _fix(check).document
         options = {}
         if automatic is not None:
             options = {

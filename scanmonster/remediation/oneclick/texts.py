@@ -221,12 +221,9 @@ _EARLIER_MIN = 40
 def with_earlier_note(text: str, earlier: str | None, language: str) -> str:
     """The verdict's text, then the finding's earlier note, cut to fit the 512 characters
     (the verdict itself is never cut for it)."""
-    if not earlier:
+    if not earlier or NOTE_MAX - len(text) < _EARLIER_MIN + len(_EARLIER[language]):
         return text
-    combined = f"{text}\n\n{_EARLIER[language]}{earlier}"
-    if NOTE_MAX - len(text) < _EARLIER_MIN + len(_EARLIER[language]):
-        return text
-    return fit(combined)
+    return fit(f"{text}\n\n{_EARLIER[language]}{earlier}")
 
 
 def wait_sentence(hours: str, language: str) -> str:
