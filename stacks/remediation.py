@@ -28,10 +28,23 @@ from scanmonster.remediation.documents import ASSUME_ROLE_PARAMETER, build_docum
 from scanmonster.remediation.oneclick import MEMBER_ACTIONS
 from stacks.conditions import only_if
 from stacks.config import AutoRemediation, DeploymentConfig
+from stacks.iam_reference import resource_arns
 
 _Remediation = aws_config.CfnRemediationConfiguration
 RESOURCE_ID = "RESOURCE_ID"  # AWS Config substitutes the noncompliant resource's id
 SSM_SERVICE = "ssm.amazonaws.com"
+
+
+def _here(stack: cdk.Stack, *, as_nag_names: bool = False) -> dict[str, str]:
+    """The stack's partition, region and account; as cdk-nag writes them in its finding
+    ids when `as_nag_names` (a token becomes <AWS::Region>, a literal stays)."""
+    if not as_nag_names:
+        return {"partition": stack.partition, "region": stack.region, "account": stack.account}
+    return {
+        "partition": "<AWS::Partition>",
+        "region": "<AWS::Region>" if cdk.Token.is_unresolved(stack.region) else stack.region,
+        "account": "<AWS::AccountId>" if cdk.Token.is_unresolved(stack.account) else stack.account,
+    }
 
 
 def _fix(check: Check) -> Remediation:
@@ -138,22 +151,38 @@ class MemberRemediations(Construct):
                 },
             ),
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="WhatTheFixNeeds",
-                actions=permissions,
-                # The fix applies to whichever resource AWS Config found noncompliant.
-                resources=["*"],
+        # Each action on the ARNs of its resource type in this account and region (any
+        # resource id: the one AWS Config found noncompliant is not known in advance), or
+        # on "*" where IAM has no resource-level permission for it. A member user allowed
+        # to pass the role to SSM cannot borrow it for other kinds of resources.
+        by_resources: dict[tuple[str, ...], list[str]] = {}
+        for action in permissions:
+            arns = resource_arns(action, **_here(stack))
+            by_resources.setdefault(tuple(arns), []).append(action)
+        acknowledgments = []
+        for index, (arns, actions) in enumerate(sorted(by_resources.items())):
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid=f"WhatTheFixNeeds{index}", actions=actions, resources=list(arns)
+                )
             )
-        )
-        cdk.Validations.of(role).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-IAM5[Resource::*]",
-                reason=f"Only the actions {name} declares ({', '.join(permissions)}), on the "
-                "resource AWS Config found noncompliant, which is not known in advance; only "
-                "SSM automation executions of this account can assume the role.",
-            )
-        )
+            if arns == ("*",):
+                reason = (
+                    f"{', '.join(actions)}: no resource-level permissions in IAM (Service "
+                    "Authorization Reference); only SSM automation executions of this "
+                    "account can assume the role."
+                )
+            else:
+                reason = (
+                    f"{', '.join(actions)} on the resource AWS Config found noncompliant, in "
+                    "this account and Region; its id is not known in advance."
+                )
+            nag_arns = resource_arns(actions[0], **_here(stack, as_nag_names=True))
+            acknowledgments += [
+                cdk.Acknowledgment(id=f"AwsSolutions-IAM5[Resource::{arn}]", reason=reason)
+                for arn in nag_arns
+            ]
+        cdk.Validations.of(role).acknowledge(*acknowledgments)
         if home_only:
             only_if(role, self.is_home_region)
         return role
@@ -213,27 +242,26 @@ class MemberRemediations(Construct):
                 }
             ),
         )
-        rules = f"arn:{stack.partition}:config:*:{stack.account}:config-rule/*"
-        role.add_to_policy(
-            iam.PolicyStatement(
-                sid="StartConfiguredRemediations",
-                actions=sorted(a for a in MEMBER_ACTIONS if a != "config:SelectResourceConfig"),
-                resources=[rules],
+        # Scoped as the Service Authorization Reference allows (stacks/iam_reference.py;
+        # tests/deploy/test_iam_reference.py holds it): StartRemediationExecution and
+        # SelectResourceConfig have no resource-level permissions, so IAM evaluates only
+        # "*" for them. What keeps the role narrow is elsewhere: StartRemediationExecution
+        # runs the remediation configuration AWS Config already holds for the rule
+        # (document, automation role, fixed parameters), which nothing in the request can
+        # choose. Every Region of the deployment (IAM is global; the role is one per account).
+        by_resources: dict[tuple[str, ...], list[str]] = {}
+        for action in MEMBER_ACTIONS:
+            arns = resource_arns(
+                action, partition=stack.partition, region="*", account=stack.account
             )
-        )
-        if "config:SelectResourceConfig" in MEMBER_ACTIONS:
+            by_resources.setdefault(tuple(arns), []).append(action)
+        for index, (arns, actions) in enumerate(sorted(by_resources.items())):
             role.add_to_policy(
                 iam.PolicyStatement(
-                    sid="FindConfigResourceIds",
-                    actions=["config:SelectResourceConfig"],
-                    resources=["*"],  # no resource-level permissions
-                )
-            )
-            cdk.Validations.of(role).acknowledge(
-                cdk.Acknowledgment(
-                    id="AwsSolutions-IAM5[Resource::*]",
-                    reason="config:SelectResourceConfig (read-only, no resource-level "
-                    "permissions) maps a finding's ARN to AWS Config's resource id.",
+                    sid=f"StartConfiguredRemediations{index}",
+                    actions=sorted(actions),
+                    resources=list(arns),
+                    conditions={"StringEquals": {"aws:RequestedRegion": list(config.regions)}},
                 )
             )
         role.add_to_policy(
@@ -251,9 +279,16 @@ class MemberRemediations(Construct):
         account = "<AWS::AccountId>" if cdk.Token.is_unresolved(stack.account) else stack.account
         cdk.Validations.of(role).acknowledge(
             cdk.Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::*]",
+                reason="config:StartRemediationExecution and config:SelectResourceConfig have "
+                "no resource-level permissions; StartRemediationExecution can only run what "
+                "AWS Config is configured with, in the deployment's Regions.",
+            ),
+            cdk.Acknowledgment(
                 id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:config:*:{account}:"
                 "config-rule/*]",
-                reason="Config rule ARNs end in a random id; the rules of this account only.",
+                reason="Reading a rule's compliance: config rule ARNs end in a random id; the "
+                "rules of this account only.",
             ),
             cdk.Acknowledgment(
                 id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::{account}:role"

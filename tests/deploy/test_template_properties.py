@@ -37,6 +37,7 @@ READ_VERBS = ("Get", "List")
 # IAM writes that change an account setting, not an identity, and have no resource-level
 # permissions: the password policy fix (ScanMonster-StrengthenPasswordPolicy) needs it.
 ACCOUNT_SETTINGS = {"iam:UpdateAccountPasswordPolicy"}
+CONFIG_WRITES_ON_EVERYTHING = {"config:PutEvaluations", "config:StartRemediationExecution"}
 
 
 def as_list(value: Any) -> list[Any]:
@@ -71,11 +72,16 @@ def test_no_wildcard_action_and_no_broad_write_on_everything(templates, stack) -
                     # ... no identity or role changes, no assumed roles ...
                     if action.startswith(("iam:", "sts:")) and action not in ACCOUNT_SETTINGS:
                         assert action.split(":")[1].startswith(READ_VERBS), (name, action)
-                    # ... and the only write to AWS Config is reporting evaluations.
+                    # ... and the only writes to AWS Config are reporting evaluations and
+                    # starting a configured fix (neither has resource-level permissions:
+                    # tests/deploy/test_iam_reference.py), the latter in our Regions only.
                     if action.startswith("config:") and not action.startswith(
                         ("config:Get", "config:List", "config:Describe", "config:Select")
                     ):
-                        assert action == "config:PutEvaluations", (name, action)
+                        assert action in CONFIG_WRITES_ON_EVERYTHING, (name, action)
+                        if action == "config:StartRemediationExecution":
+                            regions = statement["Condition"]["StringEquals"]
+                            assert regions["aws:RequestedRegion"], name
 
 
 @pytest.mark.parametrize("stack", STACKS)
